@@ -1,0 +1,13 @@
+"""Receivers of accounts' own events (none yet beyond role groups creation after migrate)."""
+
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+
+@receiver(post_migrate)
+def create_role_groups(sender, app_config=None, **kwargs):
+    if app_config is None or app_config.label != "accounts":
+        return
+    from .models import ensure_role_groups
+
+    ensure_role_groups()

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from rules.contrib.views import permission_required
+
+from renouveau.core.ratelimit import rate_limited
+
+from . import services
+from .forms import AccountDeleteForm, OrganisationForm, ProfileForm
+from .models import Organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("profile", limit=30, period=600)
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            services.user_profile_update(
+                user=request.user,
+                data={name: form.cleaned_data[name] for name in form.fields},
+            )
+            messages.success(request, _("Votre profil a été enregistré."))
+            return redirect("accounts:profile")
+        return render(request, "accounts/profile.html", {"form": form}, status=400)
+    organisations = request.user.organisations.all()
+    return render(request, "accounts/profile.html", {"form": form, "organisations": organisations})
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    data = services.user_export_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="mes-donnees-renouveau-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            services.user_erase(user=user)
+            messages.success(
+                request,
+                _(
+                    "Votre compte a été supprimé. Vos contributions publiques restent, sans votre nom."
+                ),
+            )
+            return redirect("core:home")
+        return render(request, "accounts/delete.html", {"form": form}, status=400)
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("organisation_create", limit=10, period=3600)
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            organisation = services.organisation_create(
+                creator=request.user, data=form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("L'organisation « %(name)s » a été créée. Un agent la vérifiera.")
+                % {"name": organisation.name},
+            )
+            return redirect("accounts:profile")
+        return render(request, "accounts/organisation_form.html", {"form": form}, status=400)
+    return render(request, "accounts/organisation_form.html", {"form": form})
+
+
+@require_POST
+@permission_required("accounts.verify_organisation", raise_exception=True)
+def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    services.organisation_verify(actor=request.user, organisation=organisation)
+    messages.success(request, _("Organisation vérifiée."))
+    return redirect(request.POST.get("next") or "accounts:profile")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+def _navigation() -> list[dict[str, str]]:
+    items = []
+    for config in apps.get_app_configs():
+        label = getattr(config, "nav_label", None)
+        url_name = getattr(config, "nav_url", None)
+        if not (label and url_name):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append((getattr(config, "nav_order", 100), str(label), url))
+    return [{"label": label, "url": url} for _, label, url in sorted(items)]
+
+
+def platform(request: HttpRequest) -> dict:
+    from .selectors_platform import current_situation, metropolis_name
+
+    return {
+        "navigation": _navigation(),
+        "DEMO_DATA": settings.DEMO_DATA,
+        "metropolis_name": metropolis_name(),
+        "current_situation": current_situation(),
+        "is_htmx": getattr(request, "htmx", False),
+        "contact_email": settings.CONTACT_EMAIL,
+    }

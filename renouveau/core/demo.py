@@ -1,0 +1,18 @@
+"""The demonstration dataset: every app may provide ``<app>/demo.py`` with a ``load()``
+function creating clearly labelled rows (``is_demo=True``). ``manage.py seed`` calls them in
+``RENOUVEAU_APPS`` order when ``DEMO_DATA`` is on. ``load()`` must be idempotent."""
+
+from __future__ import annotations
+
+from importlib import import_module, util
+
+from django.conf import settings
+
+
+def demo_loaders():
+    for app in settings.RENOUVEAU_APPS:
+        if app == "renouveau.core" or util.find_spec(f"{app}.demo") is None:
+            continue
+        module = import_module(f"{app}.demo")
+        if hasattr(module, "load"):
+            yield app, module.load

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from .models import AuditLog
+
+
+def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+
+
+def log_action(
+    *, actor: Any | None, action: str, obj: models.Model | None = None, data: dict | None = None
+) -> AuditLog:
+    """Write one audit line. Call it from a service, inside the service's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        # Services are atomic; a call outside a transaction is a programming error we still log.
+        pass
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj else None
+    return AuditLog.objects.create(
+        actor=actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None,
+        action=action,
+        content_type=content_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        data=_jsonable(data),
+    )
+
+
+def changed_fields(instance: models.Model, cleaned: dict[str, Any]) -> dict[str, list[Any]]:
+    """The ``{field: [old, new]}`` of a form's cleaned data against an instance, for the log."""
+    diff: dict[str, list[Any]] = {}
+    for name, new in cleaned.items():
+        old = getattr(instance, name, None)
+        if isinstance(old, models.Model) or isinstance(new, models.Model):
+            old = getattr(old, "pk", old)
+            new = getattr(new, "pk", new)
+        if hasattr(old, "all"):
+            continue
+        if old != new:
+            diff[name] = [old, new]
+    return _jsonable(diff)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("mentions-legales/", views.legal, name="legal"),
+    path("confidentialite/", views.privacy, name="privacy"),
+    path(
+        "journal/<str:app_label>/<str:model>/<str:object_id>/",
+        views.audit_log,
+        name="audit_log",
+    ),
+]

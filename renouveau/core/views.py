@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from rules.contrib.views import permission_required
+
+from .pagination import paginate
+from .selectors import audit_log_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    from renouveau.plan.selectors import plan_current, workstream_list
+
+    plan = plan_current()
+    return render(
+        request,
+        "core/home.html",
+        {"plan": plan, "workstreams": workstream_list(plan=plan) if plan else []},
+    )
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    status = {"database": "ok", "cache": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - report, never crash
+        status["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        if cache.get("healthz") != "1":
+            status["cache"] = "error: value not kept"
+    except Exception as exc:  # noqa: BLE001
+        status["cache"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def legal(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+@permission_required("core.view_auditlog", raise_exception=True)
+def audit_log(request: HttpRequest, app_label: str, model: str, object_id: str) -> HttpResponse:
+    try:
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+        model_class = content_type.model_class()
+        obj = model_class._default_manager.get(pk=object_id) if model_class else None
+    except (ContentType.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    except Exception as exc:
+        if exc.__class__.__name__ == "DoesNotExist":
+            raise Http404 from None
+        raise
+    if obj is None:
+        raise Http404
+    page = paginate(request, audit_log_for(obj=obj), per_page=50)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "object": obj,
+            "verbose_name": apps.get_model(app_label, model)._meta.verbose_name,
+            "page": page,
+        },
+    )
+
+
+def bad_request(request, exception=None):
+    message = str(exception) if exception and str(exception) else None
+    return render(request, "core/error.html", {"code": 400, "message": message}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "core/error.html", {"code": 403}, status=403)
+
+
+def page_not_found(request, exception=None):
+    message = None
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return render(request, "core/error.html", {"code": 404, "message": message}, status=404)
+
+
+def server_error(request):
+    return render(request, "core/500.html", status=500)

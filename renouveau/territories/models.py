@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Metropolis(models.Model):
+    """The intercommunal authority running this instance (one per instance in practice)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    short_name = models.CharField(_("sigle"), max_length=20, blank=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    source = models.JSONField(_("source des données"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("métropole")
+        verbose_name_plural = _("métropoles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Territory(models.Model):
+    metropolis = models.ForeignKey(Metropolis, on_delete=models.CASCADE, related_name="territories")
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("nom"), max_length=120)
+    seat = models.CharField(_("siège"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("Territoire")
+        verbose_name_plural = _("Territoires")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["metropolis", "code"], name="unique_territory_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneQuerySet(models.QuerySet):
+    def of_metropolis(self, metropolis: Metropolis):
+        return self.filter(territory__metropolis=metropolis)
+
+
+class Commune(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="communes")
+    insee = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    name = models.CharField(_("nom"), max_length=120, db_index=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("année du recensement"), null=True, blank=True
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
