@@ -1,0 +1,556 @@
+"""Method of Equal Shares, equal to pabutools' ``method_of_equal_shares`` (resolute, default
+lexicographic tie-breaking), with the Add1 completion (``voter_budget_increment=1``).
+
+Algorithm (per run, for a per-voter budget ``b0``)
+--------------------------------------------------
+Every voter starts with ``b0``.  In each round, for every remaining project ``j`` whose supporters
+still hold at least its cost, the *price per unit of satisfaction unit* ``pi_j`` is the smallest
+value such that ``sum_i w_i * min(b_i, pi_j * u_ij) == cost_j``; its affordability is
+``rho_j = pi_j / scale_j`` (pabutools' ``affordability``).  The project with the smallest ``rho`` is
+selected (ties: smallest project id, as ``lexico_tie_breaking``), each supporter pays
+``min(b_i, pi * u_ij)``.  Projects whose supporters cannot pay any more are dropped for good.
+
+Speed
+-----
+* identical ballots are grouped (``compiled.Compiled``), every vector operation is on groups;
+* ``pi_j`` is found by Newton iterations on the concave piecewise-linear function
+  ``f(pi) = sum_i w_i min(b_i, pi u_ij)`` (no sort), started from a lower bound;
+* affordabilities only increase during a run, so stale values are lower bounds: projects are
+  re-evaluated lazily, in increasing order of their stale value, until the stale value exceeds the
+  best current one (as pabutools does).
+
+Exactness
+---------
+Computations are done in floating point together with an error bound.  Every decision (is a
+project affordable, is a voter capped, which project has the smallest ``rho``) whose float margin
+is within the error bound is re-decided in exact rational arithmetic.  Exact values are obtained
+lazily from the structure of the run: a voter who is not exhausted has the exact budget
+``b0 - sum_q pi_q u_{i,j_q}`` over the projects selected so far, and the exact ``pi_q`` of a round
+follows from the set of capped voters of that round.  Hence floating point never changes an outcome.
+
+Add1
+----
+pabutools runs MES with ``b0 = budget/n + k`` for ``k = 0, 1, 2, ...`` and stops at the first ``k``
+whose outcome is over the budget (returning the outcome of ``k - 1``) or exhaustive.  Every quantity
+of a run is an affine function of ``b0`` as long as no decision changes sign, so each run also
+computes (with derivatives) how far ``b0`` can grow with all decisions unchanged; the runs in
+between are skipped since they have the same outcome.  A run that needed an exact decision is never
+skipped from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .compiled import Compiled
+
+EPS = float(np.finfo(float).eps)
+
+
+@dataclass
+class MESRound:
+    project: int
+    rho: float
+    pi: float
+    payers: int  # voters who paid something
+    full_payers: int  # voters who paid all they had left
+    supporters: int
+    cap_ids: np.ndarray  # groups exhausted in this round (were alive)
+    units_uncapped: int
+    pi_exact: Fraction | None = None
+
+
+@dataclass
+class MESDrop:
+    project: int
+    round: int  # 1-based round during which the project was found unaffordable
+    money: float  # what its supporters still held
+    cost: Fraction
+
+
+@dataclass
+class MESRun:
+    b0: Fraction
+    rounds: list[MESRound]
+    drops: dict[int, MESDrop]
+    radius: float  # b0 may grow by this much with the same outcome
+    exact_decisions: int = 0
+
+    @property
+    def selected(self) -> list[int]:
+        return [r.project for r in self.rounds]
+
+
+@dataclass
+class _Cand:
+    j: int
+    supp: np.ndarray
+    units_i: np.ndarray
+    units_f: np.ndarray
+    w_f: np.ndarray
+    wu_i: np.ndarray
+    wu_f: np.ndarray
+    total_units: int
+    unit: bool
+    cost: Fraction
+    cost_f: float
+    scale: Fraction
+    scale_f: float
+    supporters: int
+    stale_rho: float = 0.0
+    stale_drho: float = 0.0
+    stale_err: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def _crossing(d: np.ndarray, dd: np.ndarray, margin, pad: float) -> float:
+    """Smallest growth of b0 at which one of the affine decisions ``d + dd*x`` may change sign."""
+    mask = (d * dd) < 0
+    if not mask.any():
+        return math.inf
+    m = margin[mask] if isinstance(margin, np.ndarray) else margin
+    r = (np.abs(d[mask]) - m) / (np.abs(dd[mask]) + pad)
+    return max(float(r.min()), 0.0)
+
+
+def _crossing1(d: float, dd: float, margin: float, pad: float) -> float:
+    if d * dd >= 0:
+        return math.inf
+    return max((abs(d) - margin) / (abs(dd) + pad), 0.0)
+
+
+class MES:
+    """Prepared MES solver for one compiled election; ``run(b0)`` computes one MES run."""
+
+    def __init__(self, comp: Compiled, exclude: set[int] | None = None):
+        self.comp = comp
+        self.units = comp.units
+        self.w = comp.weights
+        self.w_f = comp.weights.astype(float)
+        self.n = comp.n_voters
+        self.cmax = float(max(comp.costs)) if comp.costs else 0.0
+        exclude = exclude or set()
+        self.zero_cost: list[int] = []  # supported free projects (selected up-front by pabutools)
+        self.cands: list[_Cand] = []
+        self.unsupported: list[int] = []
+        for j in range(comp.n_projects):
+            if j in exclude:
+                continue
+            col = comp.units[:, j]
+            supp = np.flatnonzero(col > 0)
+            total = int(comp.weights[supp] @ col[supp]) if len(supp) else 0
+            if total <= 0:
+                self.unsupported.append(j)
+                continue
+            if comp.costs[j] == 0:
+                self.zero_cost.append(j)
+                continue
+            u_i = col[supp]
+            w = comp.weights[supp]
+            self.cands.append(
+                _Cand(
+                    j=j,
+                    supp=supp,
+                    units_i=u_i,
+                    units_f=u_i.astype(float),
+                    w_f=w.astype(float),
+                    wu_i=w * u_i,
+                    wu_f=(w * u_i).astype(float),
+                    total_units=total,
+                    unit=bool((u_i == 1).all()),
+                    cost=comp.costs[j],
+                    cost_f=float(comp.costs[j]),
+                    scale=comp.scale[j],
+                    scale_f=float(comp.scale[j]),
+                    supporters=int(w.sum()),
+                )
+            )
+        self.zero_cost.sort(key=lambda j: comp.ids[j])
+
+    # ------------------------------------------------------------------ one run
+    def run(self, b0: Fraction, track: bool = True) -> MESRun:
+        return _Run(self, Fraction(b0), track).go()
+
+
+class _Run:
+    def __init__(self, mes: MES, b0: Fraction, track: bool):
+        self.mes = mes
+        self.comp = mes.comp
+        self.b0 = b0
+        self.b0f = float(b0)
+        self.track = track
+        G = mes.units.shape[0]
+        self.b = np.full(G, self.b0f)
+        self.db = np.ones(G)
+        self.alive = np.ones(G, dtype=bool)
+        self.rounds: list[MESRound] = []
+        self.sel_cols: list[int] = []
+        self.drops: dict[int, MESDrop] = {}
+        self.radius = math.inf
+        self.exact_decisions = 0
+        self.scale_sum = mes.n * self.b0f + mes.cmax + 1.0
+        self.pad_ratio = 1.0 / max(self.b0f, 1e-300)
+
+    # -- error bounds ------------------------------------------------------
+    def _tols(self) -> tuple[float, float]:
+        t = len(self.rounds)
+        e = EPS * 64.0 * (t + 2) ** 2
+        return e * (self.b0f + self.mes.cmax), e * self.scale_sum
+
+    def _close(self) -> None:
+        self.exact_decisions += 1
+        self.radius = 0.0
+
+    def _bound(self, r: float) -> None:
+        if r < self.radius:
+            self.radius = r
+
+    # -- exact values ------------------------------------------------------
+    def _pi_exact(self, q: int) -> Fraction:
+        rec = self.rounds[q]
+        if rec.pi_exact is None:
+            cand_cost = self.comp.costs[rec.project]
+            paid = self._exact_sum(rec.cap_ids, q)
+            rec.pi_exact = (cand_cost - paid) / rec.units_uncapped
+        return rec.pi_exact
+
+    def _exact_sum(self, ids: np.ndarray, t: int) -> Fraction:
+        """Exact sum of w_i * b_i over alive groups ``ids`` at the start of round ``t``."""
+        if len(ids) == 0:
+            return Fraction(0)
+        w = self.mes.w[ids]
+        total = self.b0 * int(w.sum())
+        if t:
+            cols = self.sel_cols[:t]
+            counts = w @ self.mes.units[np.ix_(ids, cols)]
+            for q in range(t):
+                cnt = int(counts[q])
+                if cnt:
+                    total -= self._pi_exact(q) * cnt
+        return total
+
+    def _exact_budgets(self, ids: np.ndarray, t: int) -> list[Fraction]:
+        if len(ids) == 0:
+            return []
+        if t == 0:
+            return [self.b0] * len(ids)
+        rows = self.mes.units[np.ix_(ids, self.sel_cols[:t])]
+        uniq, inv = np.unique(rows, axis=0, return_inverse=True)
+        pis = [self._pi_exact(q) for q in range(t)]
+        vals = []
+        for row in uniq:
+            v = self.b0
+            for q, x in enumerate(row.tolist()):
+                if x:
+                    v -= pis[q] * x
+            vals.append(v)
+        return [vals[k] for k in np.asarray(inv).reshape(-1).tolist()]
+
+    # -- evaluation of one project ------------------------------------------
+    def _evaluate(self, c: _Cand):
+        """Return None if unaffordable, else a dict describing the price of the project."""
+        tol_b, tol_sum = self._tols()
+        t = len(self.rounds)
+        bs = self.b[c.supp]
+        wb = c.w_f * bs
+        money = float(wb.sum())
+        if self.track:
+            dbs = self.db[c.supp]
+            wdb = c.w_f * dbs
+            dmoney = float(wdb.sum())
+        d = money - c.cost_f
+        if abs(d) <= tol_sum:
+            self._close()
+            alive_ids = c.supp[self.alive[c.supp]]
+            affordable = self._exact_sum(alive_ids, t) >= c.cost
+        else:
+            affordable = d > 0
+            if self.track:
+                self._bound(_crossing1(d, dmoney, tol_sum, tol_sum * self.pad_ratio))
+        if not affordable:
+            self.drops[c.j] = MESDrop(c.j, t + 1, money, c.cost)
+            return None
+        # Newton iterations from a lower bound of pi.
+        uf = c.units_f
+        pi = max(c.stale_rho * c.scale_f, c.cost_f / c.total_units)
+        capped = bs < pi if c.unit else bs < pi * uf
+        ncap = int(np.count_nonzero(capped))
+        for _ in range(10000):
+            P = float(wb @ capped)
+            A = c.total_units - int(c.wu_i @ capped)
+            if A <= 0:
+                pi = None
+                break
+            new_pi = (c.cost_f - P) / A
+            new_capped = bs < new_pi if c.unit else bs < new_pi * uf
+            nn = int(np.count_nonzero(new_capped))
+            pi, capped = new_pi, new_capped
+            if nn == ncap:
+                break
+            ncap = nn
+        pi_exact = None
+        if pi is None:  # cannot happen in exact arithmetic when affordable: decide exactly
+            self._close()
+            pi_exact, capped = self._full_exact(c, t)
+            pi = float(pi_exact)
+            A = c.total_units - int(c.wu_i @ capped)
+            P = float(wb @ capped)
+        # Certify the partition capped / uncapped.
+        diff = bs - pi * uf
+        margin = tol_b + uf * (tol_sum / max(A, 1))
+        unsure = np.abs(diff) <= margin
+        if pi_exact is None and unsure.any():
+            self._close()
+            pi_exact, capped = self._resolve(c, t, bs, capped, unsure, pi, A)
+            pi = float(pi_exact)
+            A = c.total_units - int(c.wu_i @ capped)
+        dpi = 0.0
+        if self.track:
+            dP = float(wdb @ capped)
+            dpi = -dP / A
+            if pi_exact is None:
+                ddiff = dbs - dpi * uf
+                self._bound(_crossing(diff, ddiff, margin, tol_sum * self.pad_ratio))
+        err = 2.0 * tol_sum / (A * c.scale_f)
+        return {
+            "pi": pi,
+            "dpi": dpi,
+            "rho": pi / c.scale_f,
+            "drho": dpi / c.scale_f,
+            "err": err,
+            "capped": capped,
+            "A": A,
+            "pi_exact": pi_exact,
+            "bs": bs,
+            "dbs": dbs if self.track else None,
+        }
+
+    def _resolve(self, c: _Cand, t, bs, capped, unsure, pi_f, A_f):
+        """Exact price when some supporters are too close to the float threshold."""
+        alive_mask = self.alive[c.supp]
+        sure_cap = capped & ~unsure & alive_mask
+        sure_unc = ~capped & ~unsure
+        base_paid = self._exact_sum(c.supp[sure_cap], t)
+        A = int(c.wu_i[sure_unc].sum())
+        u_pos = np.flatnonzero(unsure)
+        ids = c.supp[u_pos]
+        alive_u = alive_mask[u_pos]
+        budgets = self._exact_budgets(ids[alive_u], t)
+        items = []
+        k = 0
+        for p, al in zip(u_pos.tolist(), alive_u.tolist(), strict=True):
+            bud = budgets[k] if al else Fraction(0)
+            k += al
+            items.append((bud / int(c.units_i[p]), p, bud))
+        items.sort(key=lambda x: x[0])
+        A += sum(int(c.wu_i[p]) for _, p, _ in items)
+        paid = base_paid
+        result = None
+        newly_capped = []
+        for _ratio, p, bud in items:
+            if A <= 0:
+                break
+            cand = (c.cost - paid) / A
+            if cand * int(c.units_i[p]) <= bud:
+                result = cand
+                break
+            paid += int(self.mes.w[c.supp[p]]) * bud
+            A -= int(c.wu_i[p])
+            newly_capped.append(p)
+        if result is None and A > 0:
+            result = (c.cost - paid) / A
+        new_capped = sure_cap | (capped & ~alive_mask)
+        if newly_capped:
+            new_capped[np.asarray(newly_capped)] = True
+        # Check that the exact price is consistent with the float-certain part.
+        ok = result is not None
+        if ok:
+            r = float(result)
+            tol_b, tol_sum = self._tols()
+            slack = (bs - r * c.units_f)[~unsure]
+            ok = bool(np.all((slack < 0) == capped[~unsure]))
+        if not ok:
+            return self._full_exact(c, t)
+        return result, new_capped
+
+    def _full_exact(self, c: _Cand, t: int):
+        """Exact price computed from the exact budgets of all supporters (slow, rare)."""
+        alive_mask = self.alive[c.supp]
+        pos = np.flatnonzero(alive_mask)
+        budgets = self._exact_budgets(c.supp[pos], t)
+        items = sorted(
+            (
+                (bud / int(c.units_i[p]), p, bud)
+                for p, bud in zip(pos.tolist(), budgets, strict=True)
+            ),
+            key=lambda x: x[0],
+        )
+        capped = ~alive_mask.copy()
+        A = int(c.wu_i[pos].sum())
+        paid = Fraction(0)
+        for _ratio, p, bud in items:
+            cand = (c.cost - paid) / A
+            if cand * int(c.units_i[p]) <= bud:
+                return cand, capped
+            paid += int(self.mes.w[c.supp[p]]) * bud
+            A -= int(c.wu_i[p])
+            capped[p] = True
+        raise ArithmeticError("MES: project declared affordable but no price found")
+
+    def _rho_exact(self, c: _Cand, ev: dict, t: int) -> Fraction:
+        if ev["pi_exact"] is None:
+            cap_ids = c.supp[ev["capped"] & self.alive[c.supp]]
+            ev["pi_exact"] = (c.cost - self._exact_sum(cap_ids, t)) / ev["A"]
+        return ev["pi_exact"] / c.scale
+
+    # -- main loop ----------------------------------------------------------
+    def go(self) -> MESRun:
+        mes = self.mes
+        ids = self.comp.ids
+        active = list(mes.cands)
+        for c in active:
+            c.stale_rho = c.cost_f / (c.total_units * c.scale_f)
+            c.stale_drho = 0.0
+            c.stale_err = c.stale_rho * 4 * EPS
+        while active:
+            t = len(self.rounds)
+            active.sort(key=lambda c: c.stale_rho)
+            best = None
+            best_rho = math.inf
+            best_err = 0.0
+            evaluated: list[tuple[_Cand, dict]] = []
+            dropped: list[_Cand] = []
+            stop = len(active)
+            for k, c in enumerate(active):
+                if best is not None and c.stale_rho - c.stale_err > best_rho + best_err:
+                    stop = k
+                    break
+                ev = self._evaluate(c)
+                if ev is None:
+                    dropped.append(c)
+                    continue
+                c.stale_rho, c.stale_drho, c.stale_err = ev["rho"], ev["drho"], ev["err"]
+                evaluated.append((c, ev))
+                if ev["rho"] < best_rho:
+                    best, best_rho, best_err = (c, ev), ev["rho"], ev["err"]
+            skipped = active[stop:]
+            for c in dropped:
+                active.remove(c)
+            if best is None:
+                break
+            band = [(c, ev) for c, ev in evaluated if ev["rho"] - ev["err"] <= best_rho + best_err]
+            if len(band) > 1:
+                self._close()
+                exact = [(self._rho_exact(c, ev, t), ids[c.j], c, ev) for c, ev in band]
+                exact.sort(key=lambda x: (x[0], x[1]))
+                _, _, sc, sev = exact[0]
+                best = (sc, sev)
+            sc, sev = best
+            if self.track and self.radius > 0:
+                pad_base = self.pad_ratio
+                for c, ev in evaluated:
+                    if c is sc:
+                        continue
+                    self._bound(
+                        _crossing1(
+                            ev["rho"] - sev["rho"],
+                            ev["drho"] - sev["drho"],
+                            ev["err"] + sev["err"],
+                            (ev["err"] + sev["err"]) * pad_base,
+                        )
+                    )
+                for c in skipped:
+                    self._bound(
+                        _crossing1(
+                            c.stale_rho - sev["rho"],
+                            c.stale_drho - sev["drho"],
+                            c.stale_err + sev["err"],
+                            (c.stale_err + sev["err"]) * pad_base,
+                        )
+                    )
+            self._pay(sc, sev)
+            active.remove(sc)
+        return MESRun(self.b0, self.rounds, self.drops, self.radius, self.exact_decisions)
+
+    def _pay(self, c: _Cand, ev: dict) -> None:
+        capped = ev["capped"]
+        alive_s = self.alive[c.supp]
+        cap_alive = capped & alive_s
+        cap_ids = c.supp[cap_alive]
+        unc = ~capped
+        unc_ids = c.supp[unc]
+        pi = ev["pi"]
+        bs = ev["bs"]
+        payers = int(self.mes.w[c.supp[alive_s & (bs > 0)]].sum())
+        full = int(self.mes.w[cap_ids].sum())
+        rec = MESRound(
+            project=c.j,
+            rho=ev["rho"],
+            pi=pi,
+            payers=payers,
+            full_payers=full,
+            supporters=c.supporters,
+            cap_ids=cap_ids,
+            units_uncapped=ev["A"],
+            pi_exact=ev["pi_exact"],
+        )
+        # exact budgets of the uncapped supporters that end (almost) at zero stay exact.
+        new_b = bs[unc] - pi * c.units_f[unc]
+        self.b[unc_ids] = np.maximum(new_b, 0.0)
+        self.b[cap_ids] = 0.0
+        self.alive[cap_ids] = False
+        if self.track:
+            self.db[unc_ids] = ev["dbs"][unc] - ev["dpi"] * c.units_f[unc]
+            self.db[cap_ids] = 0.0
+        self.rounds.append(rec)
+        self.sel_cols.append(c.j)
+
+
+def mes_add1(
+    mes: MES, budget: Fraction, n: int, increment: Fraction | None = Fraction(1), skip: bool = True
+) -> tuple[MESRun, int, int]:
+    """MES with the Add1 completion.
+
+    Returns ``(run, k, runs)``: the run whose outcome is returned (per-voter budget
+    ``budget/n + k``), and how many MES runs were computed.
+    """
+    base = Fraction(budget) / n
+    zero_cost = sum((mes.comp.costs[j] for j in mes.zero_cost), Fraction(0))
+    cand_costs = [(c.cost, c.j) for c in mes.cands]
+    costs = mes.comp.costs
+    k = 0
+    runs = 0
+    prev: tuple[int, MESRun] | None = None
+    while True:
+        run = mes.run(base + k * (increment or 0), track=skip and increment is not None)
+        runs += 1
+        if increment is None:
+            return run, 0, runs
+        spent = zero_cost + sum((costs[j] for j in run.selected), Fraction(0))
+        if prev is not None and spent > budget:
+            pk, prun = prev
+            if pk != k - 1:
+                again = mes.run(base + (k - 1) * increment, track=False)
+                runs += 1
+                if again.selected != prun.selected:
+                    # the skip was not safe: go back and step one by one from there.
+                    skip = False
+                    k = pk + 1
+                    prev = (pk, prun)
+                    continue
+                prun = again
+            return prun, k - 1, runs
+        chosen = set(run.selected)
+        exhaustive = all(j in chosen or cost + spent > budget for cost, j in cand_costs)
+        if exhaustive:
+            return run, k, runs
+        steps = 0
+        if skip and run.radius > 0 and increment > 0:
+            r = run.radius / float(increment)
+            steps = int(min(math.floor(r * (1 - 1e-9)), 10**12)) if math.isfinite(r) else 10**12
+        prev = (k + steps, run)
+        k = k + steps + 1
