@@ -97,7 +97,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -195,7 +195,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/h/ip,3/h/key",
     "reset_password_from_key": "20/m/ip",
 }
-ACCOUNT_FORMS = {"signup": "renouveau.accounts.forms.SignupForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "renouveau.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "renouveau.accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Renouveau"

@@ -104,7 +104,8 @@ class User(AbstractUser):
 
     @property
     def role_labels(self) -> list[str]:
-        return [str(ROLE_LABELS[Role(name)]) for name in sorted(self.role_names()) if name in Role]
+        known = {role.value for role in Role}
+        return [str(ROLE_LABELS[Role(name)]) for name in sorted(self.role_names()) if name in known]
 
 
 class Organisation(TimeStampedModel):

@@ -17,7 +17,8 @@ from .signals import personal_data_requested, user_erased
 
 @transaction.atomic
 def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
-    diff = changed_fields(user, data)
+    stored = User.objects.get(pk=user.pk)  # a ModelForm already set the new values on `user`
+    diff = changed_fields(stored, data)
     for name, value in data.items():
         setattr(user, name, value)
     user.save()

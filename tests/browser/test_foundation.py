@@ -1,0 +1,96 @@
+import json
+import re
+
+from django.core import mail
+
+from renouveau.accounts.models import User
+
+PASSWORD = "motdepasse-solide-2026"
+
+
+def test_plan_pages_and_language_switch(browse, plan):
+    browse.goto("/")
+    assert "AMP 2R" in browse.page.inner_text("h1")
+    browse.page.click("text=Lire le plan")
+    browse.page.wait_for_url("**/plan/")
+    browse.check()
+    browse.page.click("a:has-text('5. Viser 350')")
+    browse.page.wait_for_url("**/plan/chantiers/**")
+    browse.check()
+    assert "350" in browse.page.inner_text(".targets")
+    browse.goto("/plan/deliberations/")
+    assert "15336" in browse.page.content()
+    browse.goto("/territoires/")
+    browse.goto("/accessibilite/")
+    # Language switch, without JavaScript needed: a form with a button.
+    browse.page.select_option("#language-select", "en")
+    browse.page.click(".lang-switch button")
+    browse.page.wait_for_load_state()
+    assert browse.page.get_attribute("html", "lang") == "en"
+    assert "Skip to content" in browse.page.content()
+    browse.check()
+
+
+def test_signup_with_email_verification_then_login(browse, territories):
+    browse.goto("/compte/signup/")
+    page = browse.page
+    page.fill("input[name=email]", "lea@example.org")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    page.fill("input[name=display_name]", "Léa")
+    page.select_option("select[name=commune]", label="Aubagne")
+    page.check("input[name=accept_terms]")
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    browse.check()
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/compte/confirm-email/\S+", mail.outbox[0].body).group(0)
+    page.goto(link.replace("http://testserver", browse.base_url))
+    browse.check()
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    user = User.objects.get(email="lea@example.org")
+    assert user.emailaddress_set.get().verified
+    assert user.commune.name == "Aubagne"
+    # Logged in after confirmation; log out and in again.
+    page.click(".main-nav button:has-text('Se déconnecter')")
+    page.wait_for_load_state()
+    browse.login(user)
+    browse.goto("/compte/")
+    assert "lea@example.org" in page.content()
+
+
+def test_wrong_login_shows_a_french_error(browse, resident):
+    browse.goto("/compte/login/")
+    browse.page.fill("input[name=login]", resident.email)
+    browse.page.fill("input[name=password]", "pas-le-bon")
+    browse.page.click("form button[type=submit]")
+    browse.page.wait_for_load_state()
+    assert "incorrect" in browse.page.content()
+    browse.check()
+
+
+def test_personal_data_export_and_account_deletion(browse, resident):
+    browse.login(resident)
+    browse.goto("/compte/")
+    with browse.page.expect_download() as download_info:
+        browse.page.click("text=Télécharger toutes mes données")
+    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    assert data["account"]["email"] == resident.email
+    browse.page.click("text=Supprimer mon compte")
+    browse.page.wait_for_url("**/compte/supprimer/")
+    browse.check()
+    browse.page.fill("input[name=password]", PASSWORD)
+    browse.page.check("input[name=confirm]")
+    browse.page.click("button:has-text('Supprimer définitivement')")
+    browse.page.wait_for_load_state()
+    browse.check()
+    assert "Votre compte a été supprimé" in browse.page.content()
+    resident.refresh_from_db()
+    assert resident.erased_at is not None and not resident.is_active
+
+
+def test_phone_layout_of_a_chantier(phone, plan):
+    phone.goto("/plan/chantiers/transports-alternatifs-voiture/")
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360 + 1, "no horizontal scrolling on a phone"
