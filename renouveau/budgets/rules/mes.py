@@ -143,7 +143,7 @@ class MES:
             col = comp.units[:, j]
             supp = np.flatnonzero(col > 0)
             total = int(comp.weights[supp] @ col[supp]) if len(supp) else 0
-            if total <= 0:
+            if total <= 0 or comp.scale[j] == 0:  # (a free project under cost satisfaction)
                 self.unsupported.append(j)
                 continue
             if comp.costs[j] == 0:

@@ -371,7 +371,8 @@ def write_pabulib(
     for k, b in enumerate(profile.ballots):
         row = [b.voter_id or str(k + 1), ",".join(b.vote)]
         if cardinal:
-            row.append(",".join(fraction_to_str(Fraction(x)) for x in (b.points or ())))
+            # pabutools cannot read an empty points field: an empty ballot has points "None".
+            row.append(",".join(fraction_to_str(Fraction(x)) for x in (b.points or ())) or "None")
         row += [b.extra.get(key, "None") for key in vote_extra]
         writer.writerow(row)
     text = out.getvalue()
