@@ -486,7 +486,10 @@ class _Run:
         pi = ev["pi"]
         bs = ev["bs"]
         payers = int(self.mes.w[c.supp[alive_s & (bs > 0)]].sum())
-        full = int(self.mes.w[cap_ids].sum())
+        # voters left with nothing: the capped ones and those whose budget was exactly the price
+        tol_b, _ = self._tols()
+        emptied = capped | (bs - pi * c.units_f <= tol_b)
+        full = int(self.mes.w[c.supp[emptied & alive_s & (bs > 0)]].sum())
         rec = MESRound(
             project=c.j,
             rho=ev["rho"],
