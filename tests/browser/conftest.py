@@ -86,7 +86,7 @@ class Browse:
         self.goto("/compte/login/")
         self.page.fill("input[name=login]", user.email)
         self.page.fill("input[name=password]", password)
-        self.page.click("form button[type=submit]")
+        self.page.click("main form button[type=submit]")
         self.page.wait_for_load_state()
 
 

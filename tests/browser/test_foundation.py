@@ -40,14 +40,14 @@ def test_signup_with_email_verification_then_login(browse, territories):
     page.fill("input[name=display_name]", "Léa")
     page.select_option("select[name=commune]", label="Aubagne")
     page.check("input[name=accept_terms]")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     browse.check()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/compte/confirm-email/\S+", mail.outbox[0].body).group(0)
     page.goto(link.replace("http://testserver", browse.base_url))
     browse.check()
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     user = User.objects.get(email="lea@example.org")
     assert user.emailaddress_set.get().verified
@@ -64,7 +64,7 @@ def test_wrong_login_shows_a_french_error(browse, resident):
     browse.goto("/compte/login/")
     browse.page.fill("input[name=login]", resident.email)
     browse.page.fill("input[name=password]", "pas-le-bon")
-    browse.page.click("form button[type=submit]")
+    browse.page.click("main form button[type=submit]")
     browse.page.wait_for_load_state()
     assert "incorrect" in browse.page.content()
     browse.check()
@@ -75,7 +75,8 @@ def test_personal_data_export_and_account_deletion(browse, resident):
     browse.goto("/compte/")
     with browse.page.expect_download() as download_info:
         browse.page.click("text=Télécharger toutes mes données")
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    with open(download_info.value.path(), encoding="utf-8") as handle:
+        data = json.load(handle)
     assert data["account"]["email"] == resident.email
     browse.page.click("text=Supprimer mon compte")
     browse.page.wait_for_url("**/compte/supprimer/")
