@@ -8,3 +8,9 @@ class MutualaidConfig(RenouveauAppConfig):
     label = "mutualaid"
     verbose_name = _("Entraide")
     url_prefix = "entraide/"
+    nav_label = _("Entraide")
+    nav_url = "mutualaid:index"
+    nav_order = 30
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (RGPD export and erasure receivers)
