@@ -8,3 +8,9 @@ class MonitoringConfig(RenouveauAppConfig):
     label = "monitoring"
     verbose_name = _("Suivi du plan")
     url_prefix = "suivi/"
+    nav_label = _("Suivi du plan")
+    nav_url = "monitoring:index"
+    nav_order = 50
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permissions)
