@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "renouveau.core.middleware.HtmxMiddleware",
+    "renouveau.core.middleware.InvalidFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
