@@ -8,3 +8,9 @@ class AidsConfig(RenouveauAppConfig):
     label = "aids"
     verbose_name = _("Aides")
     url_prefix = "aides/"
+    nav_label = _("Aides")
+    nav_url = "aids:index"
+    nav_order = 20
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (RGPD export and erasure receivers)

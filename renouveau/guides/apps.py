@@ -8,3 +8,6 @@ class GuidesConfig(RenouveauAppConfig):
     label = "guides"
     verbose_name = _("Bonnes pratiques")
     url_prefix = "bonnes-pratiques/"
+    nav_label = _("Bonnes pratiques")
+    nav_url = "guides:index"
+    nav_order = 25

@@ -1,0 +1,40 @@
+"""RGPD receivers: a user's saved-search alerts are personal data (export, then erase)."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from renouveau.accounts.signals import personal_data_requested, user_erased
+
+
+@receiver(personal_data_requested)
+def export_aid_alerts(sender, user, **kwargs):
+    from .models import AidAlert
+
+    alerts = AidAlert.objects.filter(user=user).order_by("created_at")
+    return (
+        "aid_alerts",
+        [
+            {
+                "email": alert.email,
+                "title": alert.title,
+                "query": alert.query,
+                "frequency": alert.frequency,
+                "created_at": alert.created_at.isoformat(),
+                "confirmed_at": alert.confirmed_at.isoformat() if alert.confirmed_at else None,
+                "unsubscribed_at": (
+                    alert.unsubscribed_at.isoformat() if alert.unsubscribed_at else None
+                ),
+            }
+            for alert in alerts
+        ],
+    )
+
+
+@receiver(user_erased)
+def erase_aid_alerts(sender, user, **kwargs):
+    from .models import AidAlert, FunderMembership
+
+    AidAlert.objects.filter(user=user).delete()
+    AidAlert.objects.filter(email__iexact=user.email).delete()
+    FunderMembership.objects.filter(user=user).delete()

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from renouveau.aids.models import Aid
+
+from .conftest import make_aid
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(response):
+    return [aid.title for aid in response.context["page"]]
+
+
+@pytest.mark.parametrize("q", ["energie", "énergie", "ENERGIES", "Énergie"])
+def test_accents_case_and_plural_find_the_energy_aids(client, energy_aids, q):
+    response = client.get("/aides/", {"q": q})
+    assert response.status_code == 200
+    titles = _titles(response)
+    assert "Chèque énergie métropolitain" in titles
+    assert "Rénovation énergétique des logements" in titles or connection.vendor != "postgresql"
+    assert "Prêt d'honneur pour créer son entreprise" not in titles
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="trigram typo tolerance")
+def test_a_typo_still_finds_the_energy_aids_on_postgresql(client, energy_aids):
+    titles = _titles(client.get("/aides/", {"q": "enrgie"}))
+    assert "Chèque énergie métropolitain" in titles
+    assert "Prêt d'honneur pour créer son entreprise" not in titles
+
+
+def test_title_matches_rank_first(client, funders):
+    owner = funders["metropolis"]
+    make_aid(owner, title="Aide aux associations", promise="x", description="Parle de loyer.")
+    make_aid(owner, title="Aide au loyer", promise="Payez votre loyer")
+    assert _titles(client.get("/aides/", {"q": "loyer"}))[0] == "Aide au loyer"
+
+
+def test_filters_audience_type_place_and_dates(client, funders, marseille, territories):
+    from renouveau.territories.models import Commune, Territory
+
+    owner = funders["metropolis"]
+    aix = Commune.objects.get(insee="13001")
+    today = dt.date.today()
+    everywhere = make_aid(owner, title="Partout", audiences=["student"], aid_types=["grant"])
+    in_marseille = make_aid(
+        owner, title="À Marseille", scope="communes", communes=[marseille], audiences=["student"]
+    )
+    in_aix_territory = make_aid(
+        owner,
+        title="Pays d'Aix",
+        scope="territories",
+        territories=[aix.territory],
+        audiences=["senior"],
+        aid_types=["loan"],
+    )
+    closing = make_aid(owner, title="Bientôt close", closes_on=today + dt.timedelta(days=5))
+    closed = make_aid(
+        owner,
+        title="Close",
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today - dt.timedelta(days=1),
+    )
+    make_aid(owner, title="Brouillon", status=Aid.Status.DRAFT, audiences=["student"])
+
+    assert set(_titles(client.get("/aides/", {"public": "student"}))) == {
+        everywhere.title,
+        in_marseille.title,
+    }
+    assert _titles(client.get("/aides/", {"type": "loan"})) == [in_aix_territory.title]
+    assert in_marseille.title in _titles(client.get("/aides/", {"commune": "13055"}))
+    assert in_aix_territory.title not in _titles(client.get("/aides/", {"commune": "13055"}))
+    in_aix = _titles(client.get("/aides/", {"commune": "13001"}))
+    assert in_aix_territory.title in in_aix and in_marseille.title not in in_aix
+    pays_aix = Territory.objects.get(code=aix.territory.code)
+    assert in_aix_territory.title in _titles(client.get("/aides/", {"territoire": pays_aix.code}))
+    open_now = _titles(client.get("/aides/", {"ouvert": "on"}))
+    assert closed.title not in open_now and closing.title in open_now
+    before = _titles(client.get("/aides/", {"avant": (today + dt.timedelta(days=10)).isoformat()}))
+    assert closing.title in before and everywhere.title not in before
+    by_closing = _titles(client.get("/aides/", {"tri": "cloture"}))
+    assert by_closing[0] == closed.title and by_closing[1] == closing.title
+    assert "Brouillon" not in _titles(client.get("/aides/"))
+
+
+def test_workstream_filter(client, funders, plan):
+    from renouveau.plan.models import Workstream
+
+    transport = Workstream.objects.get(number=5)
+    make_aid(funders["metropolis"], title="Vélo", workstreams=[transport])
+    make_aid(funders["metropolis"], title="Autre")
+    assert _titles(client.get("/aides/", {"chantier": transport.slug})) == ["Vélo"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"public": "martien"},
+        {"type": "cadeau"},
+        {"chantier": "inexistant"},
+        {"territoire": "atlantide"},
+        {"commune": "99999"},
+        {"avant": "demain"},
+        {"tri": "hasard"},
+        {"q": "x" * 10_000},
+    ],
+)
+def test_bad_filters_answer_400_with_a_clear_message(client, funders, params):
+    response = client.get("/aides/", params)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Certains critères ne sont pas valables" in body
+    assert response.context["page"] is None
+
+
+def test_long_query_message_says_the_limit(client, funders):
+    body = client.get("/aides/", {"q": "x" * 10_000}).content.decode()
+    assert "200 caractères au plus" in body
+
+
+@pytest.mark.parametrize("page,status", [("-1", 400), ("abc", 400), ("0", 400), ("99999", 404)])
+def test_bad_pages(client, energy_aids, page, status):
+    assert client.get("/aides/", {"page": page}).status_code == status
+
+
+def test_query_count_does_not_depend_on_the_number_of_results(
+    client, funders, django_assert_max_num_queries
+):
+    owner = funders["metropolis"]
+    make_aid(owner, title="Aide au loyer 0")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/aides/", {"q": "loyer", "public": "resident"})
+    for i in range(1, 25):
+        make_aid(owner, title=f"Aide au loyer {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/aides/", {"q": "loyer", "public": "resident"})
+    assert response.context["page"].paginator.count == 25
+
+
+def test_htmx_gets_the_results_partial_only(client, energy_aids):
+    response = client.get("/aides/", {"q": "énergie"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="aid-results"' in body and "<html" not in body
+    assert "Chèque énergie" in body
+
+
+def test_search_page_without_javascript_has_a_submit_button_and_alert_form(client, energy_aids):
+    body = client.get("/aides/", {"q": "énergie"}).content.decode()
+    assert 'action="/aides/"' in body and 'type="submit"' in body
+    assert 'action="/aides/alertes/"' in body
+    assert 'name="q" value="énergie"' in body
+
+
+def test_detail_page_and_unpublished_aid_is_404(client, funders):
+    aid = make_aid(funders["metropolis"], title="Publiée", description="**Gras**")
+    draft = make_aid(funders["metropolis"], title="Pas encore", status=Aid.Status.DRAFT)
+    response = client.get(aid.get_absolute_url())
+    assert response.status_code == 200 and "<strong>Gras</strong>" in response.content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+# --- API --------------------------------------------------------------------------------
+
+
+def test_api_list_filters_and_detail(client, energy_aids):
+    data = client.get("/api/v1/aids/", {"q": "énergie"}).json()
+    assert set(data) >= {"count", "next", "results"}
+    assert data["count"] == 2
+    first = data["results"][0]
+    assert {"title", "promise", "audiences", "aid_types", "url"} <= set(first)
+    detail = client.get(f"/api/v1/aids/{first['id']}/").json()
+    assert detail["title"] == first["title"] and "funders" in detail
+    assert client.get("/api/v1/aids/", {"type": "honour_loan"}).json()["count"] == 1
+
+
+def test_api_pagination_has_next(client, funders):
+    for i in range(3):
+        make_aid(funders["metropolis"], title=f"Aide {i}")
+    data = client.get("/api/v1/aids/", {"page_size": 2}).json()
+    assert data["count"] == 3 and data["next"] and len(data["results"]) == 2
+
+
+@pytest.mark.parametrize(
+    "params,status",
+    [
+        ({"public": "martien"}, 400),
+        ({"q": "x" * 10_000}, 400),
+        ({"page": "-1"}, 400),
+        ({"page": "99999"}, 404),
+    ],
+)
+def test_api_bad_input(client, energy_aids, params, status):
+    response = client.get("/api/v1/aids/", params)
+    assert response.status_code == status
+    assert response.json()
+
+
+def test_api_unpublished_detail_is_404(client, funders):
+    draft = make_aid(funders["metropolis"], status=Aid.Status.DRAFT)
+    assert client.get(f"/api/v1/aids/{draft.pk}/").status_code == 404
+
+
+def test_api_in_openapi_schema(client):
+    schema = client.get("/api/v1/schema/", headers={"Accept": "application/json"})
+    text = schema.content.decode()
+    assert "/api/v1/aids/" in text and "/api/v1/aids/{id}/" in text
