@@ -9,6 +9,17 @@ from importlib import import_module, util
 from django.conf import settings
 
 
+def reference_loaders():
+    """``<app>/reference.py`` with ``load()``: versioned reference data every instance needs
+    (e.g. the aid schemes named in the plan). Always loaded by ``manage.py seed``."""
+    for app in settings.RENOUVEAU_APPS:
+        if app == "renouveau.core" or util.find_spec(f"{app}.reference") is None:
+            continue
+        module = import_module(f"{app}.reference")
+        if hasattr(module, "load"):
+            yield app, module.load
+
+
 def demo_loaders():
     for app in settings.RENOUVEAU_APPS:
         if app == "renouveau.core" or util.find_spec(f"{app}.demo") is None:

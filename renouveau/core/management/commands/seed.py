@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from renouveau.core.demo import demo_loaders
+from renouveau.core.demo import demo_loaders, reference_loaders
 
 
 class Command(BaseCommand):
@@ -17,6 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, no_demo=False, **options):
         call_command("load_territories", stdout=self.stdout)
         call_command("load_plan", stdout=self.stdout)
+        for app, load in reference_loaders():
+            with transaction.atomic():
+                summary = load()
+            self.stdout.write(f"Reference data for {app}: {summary or 'loaded'}")
         if no_demo or not settings.DEMO_DATA:
             self.stdout.write("Demonstration dataset: skipped (DEMO_DATA=0).")
             return
