@@ -95,3 +95,27 @@ def test_phone_layout_of_a_chantier(phone, plan):
     phone.goto("/plan/chantiers/transports-alternatifs-voiture/")
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360 + 1, "no horizontal scrolling on a phone"
+
+
+def test_account_pages_and_errors_are_accessible(browse, territories):
+    for path in [
+        "/compte/login/",
+        "/compte/signup/",
+        "/compte/password/reset/",
+        "/confidentialite/",
+        "/mentions-legales/",
+    ]:
+        browse.goto(path)
+    browse.goto("/nulle-part/", expect_status=404)
+    # A bad sign-up shows French errors, still accessible.
+    browse.goto("/compte/signup/")
+    browse.page.fill("input[name=email]", "lea@example.org")
+    browse.page.fill("input[name=password1]", "motdepasse-solide-2026")
+    browse.page.fill("input[name=password2]", "un-autre-mot-de-passe")
+    browse.page.check("input[name=accept_terms]")
+    with browse.page.expect_response(lambda r: r.request.method == "POST") as response_info:
+        browse.page.click("main form button[type=submit]")
+    assert response_info.value.status == 400
+    browse.page.wait_for_load_state()
+    assert "même mot de passe" in browse.page.inner_text("main")
+    browse.check()
