@@ -8,3 +8,6 @@ class BudgetsConfig(RenouveauAppConfig):
     label = "budgets"
     verbose_name = _("Budget participatif")
     url_prefix = "budget-participatif/"
+
+    def ready(self) -> None:
+        from . import handlers, permissions  # noqa: F401  (RGPD receivers, rules predicates)

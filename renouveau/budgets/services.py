@@ -1,0 +1,478 @@
+"""Writes of the participatory budget: envelopes, ballots (one per voter and envelope, enforced by
+the database), closing the vote, results through the engine, tracking of the winners."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renouveau.calls.models import Call, Phase, Submission
+from renouveau.core.services import changed_fields, log_action
+
+from . import engine
+from .models import Ballot, BallotType, Envelope, Result, TrackedProject, TrackedProjectUpdate
+from .selectors import envelope_projects
+
+# ---------------------------------------------------------------- envelopes
+
+EDITABLE_PHASES = (Phase.UPCOMING, Phase.SUBMISSION, Phase.REVIEW)
+
+
+def _check_envelope(envelope: Envelope) -> None:
+    scopes = {
+        e.scope for e in Envelope.objects.filter(call_id=envelope.call_id).exclude(pk=envelope.pk)
+    }
+    if scopes and scopes != {envelope.scope}:
+        raise ValidationError(
+            _(
+                "Les enveloppes d'un appel sont toutes du même genre : une seule enveloppe "
+                "globale, ou une par Territoire, ou une par thème (un projet ne doit relever que "
+                "d'une enveloppe)."
+            )
+        )
+    if envelope.territory_id and envelope.workstream_id:
+        raise ValidationError(_("Choisissez un Territoire ou un thème, pas les deux."))
+    if envelope.ballot_type == BallotType.APPROVAL_COUNT and not envelope.max_projects:
+        raise ValidationError(
+            {"max_projects": _("Indiquez le nombre maximal de projets par bulletin.")}
+        )
+    if envelope.ballot_type == BallotType.CUMULATIVE and not envelope.points_total:
+        raise ValidationError({"points_total": _("Indiquez le nombre de points à répartir.")})
+    others = sum(
+        (
+            e.amount
+            for e in Envelope.objects.filter(call_id=envelope.call_id).exclude(pk=envelope.pk)
+        ),
+        Decimal(0),
+    )
+    if others + envelope.amount > envelope.call.total_amount:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Les enveloppes dépasseraient le montant total de l'appel (%(total)s €)."
+                )
+                % {"total": envelope.call.total_amount}
+            }
+        )
+
+
+@transaction.atomic
+def envelope_save(*, actor, envelope: Envelope) -> Envelope:
+    call = Call.objects.select_for_update().get(pk=envelope.call_id)
+    if call.phase not in EDITABLE_PHASES:
+        raise PermissionDenied(_("Les enveloppes ne se modifient plus une fois le vote ouvert."))
+    created = envelope.pk is None
+    diff = {}
+    if not created:
+        stored = Envelope.objects.get(pk=envelope.pk)
+        diff = changed_fields(
+            stored, {f.name: getattr(envelope, f.name) for f in Envelope._meta.concrete_fields}
+        )
+    envelope.full_clean()
+    _check_envelope(envelope)
+    envelope.save()
+    log_action(
+        actor=actor,
+        action="budgets.envelope_created" if created else "budgets.envelope_updated",
+        obj=envelope,
+        data={"changes": diff},
+    )
+    return envelope
+
+
+# ---------------------------------------------------------------- eligibility and ballots
+
+
+def voter_ineligibility(user, envelope: Envelope) -> str | None:
+    """``None`` when ``user`` may vote in ``envelope``, else the French reason why not."""
+    if not getattr(user, "is_authenticated", False):
+        return _("Connectez-vous pour voter.")
+    if getattr(user, "erased_at", None):
+        return _("Ce compte a été supprimé.")
+    commune = user.commune
+    if commune is None:
+        return _(
+            "Indiquez votre commune de résidence dans votre profil : seuls les habitants de la "
+            "Métropole votent."
+        )
+    if envelope.territory_id and commune.territory_id != envelope.territory_id:
+        return _("Cette enveloppe est réservée aux habitants du Territoire %(territory)s.") % {
+            "territory": envelope.territory.name
+        }
+    minimum = envelope.call.minimum_voting_age
+    if minimum:
+        if user.birth_year is None:
+            return _(
+                "Indiquez votre année de naissance dans votre profil : le vote est ouvert à "
+                "partir de %(age)s ans."
+            ) % {"age": minimum}
+        if timezone.now().year - user.birth_year < minimum:
+            return _("Le vote est ouvert à partir de %(age)s ans.") % {"age": minimum}
+    return None
+
+
+def ballot_clean(*, envelope: Envelope, choices: dict[Any, Any], costs: dict[str, Decimal]) -> dict:
+    """Validate raw choices ``{project id: points}`` against the envelope's ballot type.
+
+    ``costs`` maps the ids of the envelope's projects to their cost. Returns the normalised
+    ``{"<id>": points}``; raises ValidationError with a French message.
+    """
+    clean: dict[str, int] = {}
+    for raw_id, raw_points in choices.items():
+        pid = str(raw_id).strip()
+        if pid not in costs:
+            raise ValidationError(
+                _("Ce bulletin contient un projet inconnu ou qui n'est pas soumis au vote ici.")
+            )
+        try:
+            points = int(raw_points)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Le nombre de points doit être un nombre entier.")) from None
+        if points < 0:
+            raise ValidationError(_("Le nombre de points ne peut pas être négatif."))
+        if points:
+            clean[pid] = points
+    if not clean:
+        raise ValidationError(_("Choisissez au moins un projet."))
+    kind = envelope.ballot_type
+    if kind in (BallotType.APPROVAL_BUDGET, BallotType.APPROVAL_COUNT):
+        if any(p != 1 for p in clean.values()):
+            raise ValidationError(_("Chaque projet est choisi ou non : pas de points ici."))
+    if kind == BallotType.APPROVAL_BUDGET:
+        total = sum((costs[p] for p in clean), Decimal(0))
+        if total > envelope.amount:
+            raise ValidationError(
+                _(
+                    "Votre sélection coûte %(total)s €, plus que l'enveloppe de %(amount)s € : "
+                    "retirez un ou plusieurs projets."
+                )
+                % {"total": _euros(total), "amount": _euros(envelope.amount)}
+            )
+        if total < envelope.min_spend:
+            raise ValidationError(
+                _(
+                    "Votre sélection coûte %(total)s € : choisissez des projets pour au moins "
+                    "%(min)s € (%(pct)s %% de l'enveloppe)."
+                )
+                % {
+                    "total": _euros(total),
+                    "min": _euros(envelope.min_spend),
+                    "pct": envelope.min_share_percent,
+                }
+            )
+    elif kind == BallotType.APPROVAL_COUNT:
+        if len(clean) > (envelope.max_projects or 0):
+            raise ValidationError(
+                _("Vous avez choisi %(n)s projets : %(max)s au maximum.")
+                % {"n": len(clean), "max": envelope.max_projects}
+            )
+    else:
+        total_points = sum(clean.values())
+        if total_points > (envelope.points_total or 0):
+            raise ValidationError(
+                _("Vous avez réparti %(n)s points : %(max)s au maximum.")
+                % {"n": total_points, "max": envelope.points_total}
+            )
+        cap = envelope.max_points_per_project
+        if cap and any(p > cap for p in clean.values()):
+            raise ValidationError(_("Au plus %(max)s points par projet.") % {"max": cap})
+    return clean
+
+
+def _euros(value: Decimal) -> str:
+    from renouveau.core.templatetags.renouveau import amount
+
+    return amount(value.quantize(Decimal("1")) if value == value.to_integral() else value)
+
+
+def _envelope_costs(envelope: Envelope) -> dict[str, Decimal]:
+    return {
+        str(pk): (adjusted if adjusted is not None else estimated)
+        for pk, adjusted, estimated in envelope_projects(envelope).values_list(
+            "pk", "adjusted_cost", "estimated_cost"
+        )
+    }
+
+
+def _upsert(*, lookup: dict, defaults: dict) -> tuple[Ballot, bool]:
+    """Insert or update the one ballot matching ``lookup``; the unique constraint decides
+    between concurrent inserts (the loser updates the winner's row)."""
+    ballot = Ballot.objects.select_for_update().filter(**lookup).first()
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                return Ballot.objects.create(**lookup, **defaults), True
+        except IntegrityError:
+            ballot = Ballot.objects.select_for_update().get(**lookup)
+    for name, value in defaults.items():
+        setattr(ballot, name, value)
+    ballot.revision += 1
+    ballot.save(update_fields=[*defaults, "revision", "updated_at"])
+    return ballot, False
+
+
+@transaction.atomic
+def ballot_cast(*, voter, envelope: Envelope, choices: dict) -> Ballot:
+    """Record (or replace) ``voter``'s ballot in ``envelope``. Replays and concurrent
+    submissions leave exactly one ballot (UniqueConstraint + row lock)."""
+    envelope = Envelope.objects.select_related("call", "territory").get(pk=envelope.pk)
+    if envelope.call.phase != Phase.VOTE:
+        raise PermissionDenied(_("Le vote n'est pas ouvert."))
+    reason = voter_ineligibility(voter, envelope)
+    if reason:
+        raise PermissionDenied(reason)
+    clean = ballot_clean(envelope=envelope, choices=choices, costs=_envelope_costs(envelope))
+    ballot, created = _upsert(
+        lookup={"voter": voter, "envelope": envelope}, defaults={"choices": clean}
+    )
+    # The log says that this person voted (like signing the register), never for what.
+    log_action(
+        actor=voter,
+        action="budgets.ballot_cast" if created else "budgets.ballot_changed",
+        obj=envelope,
+    )
+    return ballot
+
+
+@transaction.atomic
+def ballot_delete(*, voter, envelope: Envelope) -> bool:
+    if envelope.call.phase != Phase.VOTE:
+        raise PermissionDenied(_("Le vote n'est pas ouvert."))
+    deleted, _count = Ballot.objects.filter(voter=voter, envelope=envelope).delete()
+    if deleted:
+        log_action(actor=voter, action="budgets.ballot_withdrawn", obj=envelope)
+    return bool(deleted)
+
+
+@transaction.atomic
+def ballot_record_paper(*, agent, envelope: Envelope, reference: str, choices: dict) -> Ballot:
+    """An agent types in a paper ballot; its reference (unique per envelope) makes a second
+    entry of the same paper replace the first instead of counting twice."""
+    envelope = Envelope.objects.select_related("call").get(pk=envelope.pk)
+    if envelope.call.phase != Phase.VOTE:
+        raise PermissionDenied(_("Le vote n'est pas ouvert."))
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": _("Indiquez le numéro du bulletin papier.")})
+    clean = ballot_clean(envelope=envelope, choices=choices, costs=_envelope_costs(envelope))
+    ballot, created = _upsert(
+        lookup={"envelope": envelope, "paper_reference": reference},
+        defaults={"choices": clean, "source": Ballot.Source.PAPER, "recorded_by": agent},
+    )
+    log_action(
+        actor=agent,
+        action="budgets.paper_ballot_recorded" if created else "budgets.paper_ballot_corrected",
+        obj=envelope,
+        data={"reference": reference},
+    )
+    return ballot
+
+
+# ---------------------------------------------------------------- closing and results
+
+
+@transaction.atomic
+def vote_close(*, actor, call: Call) -> Call:
+    """Close the vote now and compute the results once committed (a task)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.phase != Phase.VOTE:
+        raise PermissionDenied(_("Le vote n'est pas ouvert."))
+    now = timezone.now()
+    if call.vote_opens_at < now < call.vote_closes_at:
+        call.vote_closes_at = now  # the dates now say "results" (and later "implementation")
+        call.phase_override = ""
+    else:  # the vote had been opened by hand, outside its dates
+        call.phase_override = Phase.RESULTS
+    call.save(update_fields=["vote_closes_at", "phase_override", "updated_at"])
+    log_action(actor=actor, action="budgets.vote_closed", obj=call)
+
+    def enqueue():
+        from .tasks import results_compute_task
+
+        results_compute_task.enqueue(call_id=call.pk)
+
+    transaction.on_commit(enqueue)
+    return call
+
+
+def envelope_election_data(envelope: Envelope):
+    """``(projects, ballots)`` of an envelope as plain data for the engine (no voter ids)."""
+    projects = [
+        (str(pk), adjusted if adjusted is not None else estimated, title)
+        for pk, adjusted, estimated, title in envelope_projects(envelope)
+        .order_by("pk")
+        .values_list("pk", "adjusted_cost", "estimated_cost", "title")
+    ]
+    ballots = list(
+        Ballot.objects.filter(envelope=envelope).order_by("pk").values_list("choices", flat=True)
+    )
+    return projects, ballots
+
+
+def _counts(projects, ballots) -> dict[str, dict[str, int]]:
+    counts = {pid: {"votes": 0, "points": 0} for pid, _c, _t in projects}
+    for choices in ballots:
+        for pid, points in choices.items():
+            row = counts.get(pid)
+            if row is not None and points:
+                row["votes"] += 1
+                row["points"] += int(points)
+    return counts
+
+
+@transaction.atomic
+def results_compute(*, call: Call, actor=None) -> list[Result]:
+    """Compute and publish the results of every envelope of a closed call (idempotent)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.phase not in (Phase.RESULTS, Phase.IMPLEMENTATION):
+        raise PermissionDenied(_("Les résultats se calculent après la clôture du vote."))
+    results = []
+    for envelope in call.envelopes.select_related("territory", "workstream").order_by("pk"):
+        started = time.perf_counter()
+        projects, ballots = envelope_election_data(envelope)
+        if projects:
+            outcome, greedy = engine.compute(
+                projects=projects,
+                ballots=ballots,
+                budget=envelope.amount,
+                ballot_type=envelope.ballot_type,
+                rule=call.rule,
+            )
+        else:
+            outcome = greedy = {"rule": call.rule, "selected": [], "projects": []}
+        result, _created = Result.objects.update_or_create(
+            envelope=envelope,
+            defaults={
+                "rule": call.rule,
+                "ballot_count": len(ballots),
+                "selected": [int(pid) for pid in outcome["selected"]],
+                "outcome": outcome,
+                "greedy": greedy,
+                "counts": _counts(projects, ballots),
+                "duration_ms": int((time.perf_counter() - started) * 1000),
+            },
+        )
+        winners = set(result.selected)
+        ids = [int(pid) for pid, _c, _t in projects]
+        Submission.objects.filter(pk__in=[i for i in ids if i in winners]).update(
+            status=Submission.Status.SELECTED
+        )
+        Submission.objects.filter(pk__in=[i for i in ids if i not in winners]).update(
+            status=Submission.Status.NOT_SELECTED
+        )
+        costs = {int(pid): cost for pid, cost, _t in projects}
+        existing = set(
+            TrackedProject.objects.filter(submission_id__in=winners).values_list(
+                "submission_id", flat=True
+            )
+        )
+        TrackedProject.objects.bulk_create(
+            [
+                TrackedProject(
+                    submission_id=pid,
+                    envelope=envelope,
+                    budget=costs[pid],
+                    is_demo=call.is_demo,
+                )
+                for pid in result.selected
+                if pid not in existing
+            ]
+        )
+        TrackedProject.objects.filter(envelope=envelope).exclude(submission_id__in=winners).filter(
+            status=TrackedProject.Status.PLANNED, spent=0
+        ).delete()
+        log_action(
+            actor=actor,
+            action="budgets.results_computed",
+            obj=envelope,
+            data={"rule": call.rule, "ballots": len(ballots), "selected": result.selected},
+        )
+        results.append(result)
+    return results
+
+
+def pabulib_export(*, envelope: Envelope) -> str:
+    """The anonymised ballots of a closed envelope in the pabulib format."""
+    call = envelope.call
+    if call.phase not in (Phase.RESULTS, Phase.IMPLEMENTATION):
+        raise PermissionDenied(_("Les bulletins sont publiés après la clôture du vote."))
+    projects, ballots = envelope_election_data(envelope)
+    meta = {
+        "description": f"{call.title} — {envelope.name}",
+        "country": "France",
+        "unit": envelope.territory.name
+        if envelope.territory_id
+        else (envelope.workstream.title if envelope.workstream_id else "Métropole"),
+        "instance": call.slug,
+        "rule": call.rule,
+        "date_begin": call.vote_opens_at.date().isoformat(),
+        "date_end": call.vote_closes_at.date().isoformat(),
+        "language": "fr",
+        "currency": "EUR",
+    }
+    if envelope.ballot_type == BallotType.APPROVAL_BUDGET:
+        meta["max_sum_cost"] = str(envelope.amount)
+        if envelope.min_share_percent:
+            meta["min_sum_cost"] = str(envelope.min_spend)
+    elif envelope.ballot_type == BallotType.APPROVAL_COUNT:
+        meta["max_length"] = str(envelope.max_projects)
+    else:
+        meta["max_sum_points"] = str(envelope.points_total)
+        if envelope.max_points_per_project:
+            meta["max_points"] = str(envelope.max_points_per_project)
+    if call.is_demo:
+        meta["comment"] = "Données de démonstration / demonstration data"
+    return engine.pabulib_text(
+        projects=projects,
+        ballots=ballots,
+        budget=envelope.amount,
+        ballot_type=envelope.ballot_type,
+        meta=meta,
+    )
+
+
+# ---------------------------------------------------------------- implementation
+
+
+@transaction.atomic
+def tracked_project_update(
+    *, actor, project: TrackedProject, status: str, progress: int, spent: Decimal, note: str = ""
+) -> TrackedProject:
+    project = TrackedProject.objects.select_for_update().get(pk=project.pk)
+    before = {"status": project.status, "progress": project.progress, "spent": project.spent}
+    project.status = status
+    project.progress = progress
+    project.spent = spent
+    if note.strip():
+        project.public_note = note.strip()
+    project.full_clean()
+    project.save()
+    TrackedProjectUpdate.objects.create(
+        project=project, author=actor, status=status, progress=progress, spent=spent, note=note
+    )
+    log_action(
+        actor=actor,
+        action="budgets.tracked_project_updated",
+        obj=project,
+        data={"before": before, "after": {"status": status, "progress": progress, "spent": spent}},
+    )
+    return project
+
+
+def results_compute_due() -> int:
+    """Compute the missing results of calls whose vote closed by its dates (periodic task)."""
+    done = 0
+    now = timezone.now()
+    for call in Call.objects.filter(
+        vote_closes_at__lte=now, envelopes__result__isnull=True
+    ).distinct():
+        if call.phase in (Phase.RESULTS, Phase.IMPLEMENTATION):
+            results_compute(call=call)
+            done += 1
+    return done

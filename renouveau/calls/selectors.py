@@ -1,0 +1,80 @@
+"""Reads of the calls app (constant query counts whatever the number of rows)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Call, Comment, Submission
+
+
+def call_list(*, user) -> QuerySet[Call]:
+    return (
+        Call.objects.visible_to(user)
+        .prefetch_related("themes")
+        .annotate(
+            submission_count=Count(
+                "submissions", filter=~Q(submissions__status=Submission.Status.WITHDRAWN)
+            )
+        )
+        .order_by("-vote_opens_at", "-id")
+    )
+
+
+def call_get(*, user, slug: str) -> Call | None:
+    return Call.objects.visible_to(user).prefetch_related("themes").filter(slug=slug).first()
+
+
+def submission_list(
+    *,
+    call: Call,
+    status: str = "",
+    commune_id: int | None = None,
+    workstream_id: int | None = None,
+    query: str = "",
+    include_withdrawn: bool = False,
+) -> QuerySet[Submission]:
+    qs = Submission.objects.filter(call=call)
+    if not include_withdrawn:
+        qs = qs.public()
+    if status:
+        qs = qs.filter(status=status)
+    if commune_id:
+        qs = qs.filter(commune_id=commune_id)
+    if workstream_id:
+        qs = qs.filter(workstream_id=workstream_id)
+    if query:
+        qs = qs.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    return (
+        qs.select_related("commune", "commune__territory", "workstream", "author", "organisation")
+        .annotate(
+            comment_count=Count("comments", filter=Q(comments__is_hidden=False), distinct=True)
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def submission_get(*, call: Call, pk: int) -> Submission | None:
+    comments = Comment.objects.select_related("author").annotate(report_count=Count("reports"))
+    return (
+        Submission.objects.filter(call=call, pk=pk)
+        .select_related(
+            "call",
+            "commune",
+            "commune__territory",
+            "workstream",
+            "author",
+            "organisation",
+            "merged_into",
+        )
+        .prefetch_related("coauthors", Prefetch("comments", queryset=comments), "merged_from")
+        .first()
+    )
+
+
+def submission_list_of_user(*, user) -> QuerySet[Submission]:
+    return (
+        Submission.objects.filter(Q(author=user) | Q(coauthors=user))
+        .distinct()
+        .select_related("call", "commune", "workstream")
+        .order_by("-created_at", "-id")
+    )

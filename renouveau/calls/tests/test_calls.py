@@ -1,0 +1,441 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from renouveau.calls import services
+from renouveau.calls.models import Call, Comment, Phase, Submission
+from renouveau.core.models import AuditLog
+from renouveau.plan.models import Workstream
+
+from .factories import make_call, make_submission, move_call
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "anonymous",
+    "resident",
+    "association_member",
+    "commune_agent",
+    "metropolis_agent",
+    "moderator",
+    "elected",
+    "administrator",
+    "outsider",
+)
+
+
+def _user(personas, name):
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser() if name == "anonymous" else personas[name]
+
+
+# ---------------------------------------------------------------- phases
+
+
+def test_phase_follows_the_dates_and_the_agents_override(plan):
+    for phase in Phase:
+        call = make_call(phase, slug=f"c-{phase}")
+        assert call.phase == phase
+    call = Call.objects.get(slug="c-submission")
+    call.phase_override = Phase.VOTE
+    assert call.phase == Phase.VOTE
+    steps = call.timeline()
+    assert [s["phase"] for s in steps] == [
+        Phase.SUBMISSION,
+        Phase.REVIEW,
+        Phase.VOTE,
+        Phase.RESULTS,
+        Phase.IMPLEMENTATION,
+    ]
+    assert [s["current"] for s in steps] == [False, False, True, False, False]
+
+
+def test_database_refuses_dates_out_of_order(plan):
+    call = make_call(Phase.SUBMISSION)
+    call.vote_closes_at = call.vote_opens_at
+    with pytest.raises(IntegrityError), transaction.atomic():
+        call.save()
+
+
+def test_phase_set_by_agent_is_audited(plan, metropolis_agent, client):
+    call = make_call(Phase.SUBMISSION)
+    client.force_login(metropolis_agent)
+    response = client.post(reverse("calls:phase", args=[call.slug]), {"phase": "review"})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.phase == Phase.REVIEW
+    assert AuditLog.objects.filter(action="calls.phase_set", object_id=str(call.pk)).exists()
+
+
+# ---------------------------------------------------------------- permissions matrix
+
+EXPECTED = {
+    # permission -> {phase: set of personas allowed}
+    "calls.submit_project": {
+        Phase.SUBMISSION: set(PERSONAS) - {"anonymous"},
+    },
+    "calls.change_submission": {Phase.SUBMISSION: {"resident"}},  # the author
+    "calls.withdraw_submission": {
+        Phase.SUBMISSION: {"resident"},
+        Phase.REVIEW: {"resident"},
+    },
+    "calls.review_submission": {
+        Phase.SUBMISSION: {"commune_agent", "metropolis_agent", "administrator"},
+        Phase.REVIEW: {"commune_agent", "metropolis_agent", "administrator"},
+    },
+    "calls.comment": {
+        p: set(PERSONAS) - {"anonymous"} for p in (Phase.SUBMISSION, Phase.REVIEW, Phase.VOTE)
+    },
+}
+
+
+@pytest.mark.parametrize("perm", sorted(EXPECTED))
+def test_permission_matrix_persona_by_phase(plan, personas, marseille, perm):
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    for phase in Phase:
+        move_call(call, phase)
+        submission.call = call
+        obj = call if perm == "calls.submit_project" else submission
+        allowed = EXPECTED[perm].get(phase, set())
+        for name in PERSONAS:
+            user = _user(personas, name)
+            assert user.has_perm(perm, obj) == (name in allowed), (perm, phase, name)
+
+
+def test_commune_agent_reviews_only_in_their_commune(plan, personas, marseille):
+    from renouveau.territories.models import Commune
+
+    call = make_call(Phase.REVIEW)
+    aix = Commune.objects.get(insee="13001")
+    elsewhere = make_submission(call, personas["resident"], commune=aix)
+    assert not personas["commune_agent"].has_perm("calls.review_submission", elsewhere)
+    assert personas["metropolis_agent"].has_perm("calls.review_submission", elsewhere)
+
+
+def test_manage_and_moderate_are_role_based(plan, personas):
+    for name in PERSONAS:
+        user = _user(personas, name)
+        assert user.has_perm("calls.manage_call") == (name in {"metropolis_agent", "administrator"})
+        assert user.has_perm("calls.moderate_comment") == (
+            name in {"moderator", "metropolis_agent", "administrator"}
+        )
+
+
+def test_reviewed_project_can_no_longer_be_edited(plan, personas, marseille):
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    services.submission_accept(actor=personas["metropolis_agent"], submission=submission)
+    submission.refresh_from_db()
+    assert not personas["resident"].has_perm("calls.change_submission", submission)
+
+
+# ---------------------------------------------------------------- submissions
+
+
+def _submission_post(workstream, commune, **over):
+    data = {
+        "title": "Un jardin partagé à Belsunce",
+        "description": "Transformer la friche en jardin partagé.",
+        "beneficiaries": "Les familles du quartier",
+        "workstream": workstream.pk,
+        "commune": commune.pk,
+        "address": "",
+        "estimated_cost": "12000",
+        "organisation": "",
+    }
+    data.update(over)
+    return data
+
+
+def test_resident_submits_edits_and_sees_status(plan, client, resident, marseille):
+    call = make_call(Phase.SUBMISSION)
+    workstream = Workstream.objects.get(number=7)
+    call.themes.add(workstream)
+    client.force_login(resident)
+    url = reverse("calls:submit", args=[call.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _submission_post(workstream, marseille))
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.author == resident and submission.status == Submission.Status.SUBMITTED
+    assert AuditLog.objects.filter(action="calls.submission_created").count() == 1
+    edit = reverse("calls:submission_edit", args=[call.slug, submission.pk])
+    response = client.post(edit, _submission_post(workstream, marseille, estimated_cost="15000"))
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.estimated_cost == Decimal("15000")
+    mine = client.get(reverse("calls:mine")).content.decode()
+    assert "Un jardin partagé à Belsunce" in mine and "attente d&#x27;analyse" in mine
+    # After the deadline: no more edits.
+    move_call(call, Phase.REVIEW)
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, _submission_post(workstream, marseille)).status_code == 403
+
+
+def test_invalid_submission_is_a_400_in_french(plan, client, resident, marseille):
+    call = make_call(Phase.SUBMISSION)
+    workstream = Workstream.objects.get(number=1)
+    call.themes.add(Workstream.objects.get(number=7))
+    client.force_login(resident)
+    response = client.post(
+        reverse("calls:submit", args=[call.slug]),
+        _submission_post(workstream, marseille, estimated_cost="-3", title=""),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Ce champ est obligatoire" in body
+    assert not Submission.objects.exists()
+
+
+def test_submission_outside_the_phase_is_refused(plan, client, resident, marseille):
+    call = make_call(Phase.REVIEW)
+    client.force_login(resident)
+    response = client.post(
+        reverse("calls:submit", args=[call.slug]),
+        _submission_post(Workstream.objects.first(), marseille),
+    )
+    assert response.status_code == 403
+    with pytest.raises(Exception, match="pas ouvert"):
+        services.submission_create(author=resident, call=call, data={"title": "x"})
+
+
+def test_coauthor_can_edit_and_unknown_email_is_explained(plan, client, personas, marseille):
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    client.force_login(personas["resident"])
+    url = reverse("calls:submission_coauthor", args=[call.slug, submission.pk])
+    response = client.post(url, {"email": "personne@example.org"})
+    assert response.status_code == 400
+    assert "Aucun compte" in response.content.decode()
+    assert client.post(url, {"email": "asso@example.org"}).status_code == 302
+    assert personas["association_member"].has_perm("calls.change_submission", submission)
+
+
+def test_organisation_must_be_one_of_the_authors(plan, personas, marseille):
+    from renouveau.accounts.models import Organisation
+
+    call = make_call(Phase.SUBMISSION)
+    organisation = Organisation.objects.get()
+    with pytest.raises(ValidationError):
+        services.submission_create(
+            author=personas["resident"],
+            call=call,
+            data={
+                "title": "x",
+                "description": "y",
+                "beneficiaries": "z",
+                "commune": marseille,
+                "workstream": Workstream.objects.first(),
+                "estimated_cost": Decimal(10),
+                "organisation": organisation,
+            },
+        )
+
+
+# ---------------------------------------------------------------- review
+
+
+def test_agent_accepts_with_an_adjusted_cost_and_a_public_reason(
+    plan, client, personas, marseille, django_capture_on_commit_callbacks
+):
+    call = make_call(Phase.REVIEW)
+    submission = make_submission(call, personas["resident"], commune=marseille, cost=10000)
+    client.force_login(personas["commune_agent"])
+    url = reverse("calls:review", args=[call.slug, submission.pk])
+    response = client.post(url, {"decision": "accept", "adjusted_cost": "14000", "reason": ""})
+    assert response.status_code == 400
+    assert "pourquoi le coût est ajusté" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {"decision": "accept", "adjusted_cost": "14000", "reason": "Normes d'accessibilité."},
+        )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ACCEPTED
+    assert submission.cost == Decimal("14000")
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Normes d&#x27;accessibilité." in page
+    log = AuditLog.objects.get(action="calls.submission_accepted")
+    assert Decimal(log.data["cost"]) == 14000 and Decimal(log.data["cost_before"]) == 10000
+    assert len(mail.outbox) == 1 and "Recevable" in mail.outbox[0].subject
+
+
+def test_reject_needs_a_public_reason_and_merge_moves_the_authors(
+    plan, client, personas, marseille
+):
+    call = make_call(Phase.REVIEW)
+    a = make_submission(call, personas["resident"], commune=marseille, title="Jardin A")
+    b = make_submission(call, personas["association_member"], commune=marseille, title="Jardin B")
+    client.force_login(personas["metropolis_agent"])
+    url = reverse("calls:review", args=[call.slug, a.pk])
+    assert client.post(url, {"decision": "reject", "reason": ""}).status_code == 400
+    assert client.post(url, {"decision": "merge", "into": b.pk}).status_code == 302
+    a.refresh_from_db()
+    assert a.status == Submission.Status.MERGED and a.merged_into == b
+    assert personas["resident"] in b.coauthors.all()
+    url_b = reverse("calls:review", args=[call.slug, b.pk])
+    response = client.post(url_b, {"decision": "reject", "reason": "Hors compétence."})
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.status == Submission.Status.REJECTED and b.public_reason == "Hors compétence."
+    # The database refuses a rejection without a reason whatever the code does.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Submission.objects.filter(pk=b.pk).update(public_reason="")
+
+
+def test_resident_cannot_review(plan, client, personas, marseille):
+    call = make_call(Phase.REVIEW)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    client.force_login(personas["resident"])
+    url = reverse("calls:review", args=[call.slug, submission.pk])
+    assert client.post(url, {"decision": "accept"}).status_code == 403
+
+
+# ---------------------------------------------------------------- comments
+
+
+def test_comments_reports_and_moderation(plan, client, personas, marseille):
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    client.force_login(personas["association_member"])
+    url = reverse("calls:comment", args=[call.slug, submission.pk])
+    assert client.post(url, {"body": ""}).status_code == 400
+    assert client.post(url, {"body": "Bonne idée, nous pouvons aider."}).status_code == 302
+    comment = Comment.objects.get()
+    report = reverse("calls:comment_report", args=[call.slug, submission.pk, comment.pk])
+    client.force_login(personas["resident"])
+    client.post(report)
+    client.post(report)
+    assert comment.reports.count() == 1
+    moderate = reverse("calls:comment_moderate", args=[call.slug, submission.pk, comment.pk])
+    assert client.post(moderate, {"reason": "spam"}).status_code == 403
+    client.force_login(personas["moderator"])
+    client.post(moderate, {"reason": "Propos hors sujet"})
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.hidden_reason == "Propos hors sujet"
+    client.logout()
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Bonne idée" not in page and "Propos hors sujet" in page
+    assert AuditLog.objects.filter(action="calls.comment_hidden").exists()
+
+
+# ---------------------------------------------------------------- lists and visibility
+
+
+def test_project_list_of_300_projects_has_a_constant_query_count(
+    plan, client, personas, marseille, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = make_call(Phase.VOTE)
+    workstream = Workstream.objects.first()
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                call=call,
+                author=personas["resident"] if i % 2 else personas["association_member"],
+                organisation=None,
+                commune=marseille,
+                workstream=workstream,
+                title=f"Projet {i}",
+                description="d",
+                beneficiaries="b",
+                estimated_cost=Decimal(1000 + i),
+                status=Submission.Status.ACCEPTED,
+            )
+            for i in range(300)
+        ]
+    )
+    url = reverse("calls:projects", args=[call.slug])
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)  # warm the per-process caches (content types, translations)
+    small = count(url + "?q=Projet 299")
+    full = count(url)
+    page6 = count(url + "?page=6")
+    assert full == small == page6, (small, full, page6)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    assert client.get(url + "?page=7").status_code == 404
+    assert client.get(url + "?page=x").status_code == 400
+
+
+def test_draft_calls_are_hidden_from_the_public(plan, client, personas):
+    call = make_call(Phase.SUBMISSION, is_published=False)
+    assert client.get(call.get_absolute_url()).status_code == 404
+    assert call.title not in client.get(reverse("calls:index")).content.decode()
+    client.force_login(personas["metropolis_agent"])
+    assert client.get(call.get_absolute_url()).status_code == 200
+
+
+def test_agent_creates_a_call_with_themes(plan, client, personas):
+    client.force_login(personas["metropolis_agent"])
+    themes = Workstream.objects.filter(number__in=[4, 7])
+    data = {
+        "title": "Réinventons la Métropole",
+        "slug": "reinventons",
+        "summary": "Appel à projets",
+        "description": "",
+        "eligibility": "",
+        "themes": [t.pk for t in themes],
+        "total_amount": "500000",
+        "minimum_voting_age": "16",
+        "rule": "mes-add1-greedy",
+        "submission_opens_at": "2026-01-01T09:00",
+        "submission_closes_at": "2026-02-01T09:00",
+        "vote_opens_at": "2026-01-15T09:00",
+        "vote_closes_at": "2026-04-01T09:00",
+        "implementation_starts_at": "",
+        "is_published": "on",
+    }
+    response = client.post(reverse("calls:create"), data)
+    assert response.status_code == 400
+    assert (
+        "Le vote ne peut pas s&#x27;ouvrir avant la clôture du dépôt." in response.content.decode()
+    )
+    data["vote_opens_at"] = "2026-03-01T09:00"
+    assert client.post(reverse("calls:create"), data).status_code == 302
+    call = Call.objects.get(slug="reinventons")
+    assert set(call.themes.all()) == set(themes)
+    assert AuditLog.objects.filter(action="calls.call_created").exists()
+    client.force_login(personas["resident"])
+    assert client.post(reverse("calls:create"), data).status_code == 403
+
+
+def test_personal_data_export_and_erasure(plan, personas, marseille):
+    from renouveau.accounts.services import user_export_data
+
+    call = make_call(Phase.SUBMISSION)
+    make_submission(call, personas["resident"], commune=marseille, title="Mon jardin")
+    data = user_export_data(user=personas["resident"])
+    assert "Mon jardin" in str(data)
+
+
+def test_api_lists_calls_and_projects(plan, client, personas, marseille):
+    call = make_call(Phase.VOTE)
+    make_submission(call, personas["resident"], commune=marseille, status="accepted", title="Vélo")
+    make_call(Phase.VOTE, slug="brouillon", is_published=False)
+    data = client.get("/api/v1/calls/").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert [c["slug"] for c in rows] == ["appel"]
+    assert rows[0]["phase"] == "vote"
+    projects = client.get(f"/api/v1/calls/{call.pk}/projects/").json()
+    items = projects["results"] if isinstance(projects, dict) else projects
+    assert items[0]["title"] == "Vélo" and items[0]["cost"] == "1000.00"
+    assert "author" not in items[0] or "email" not in str(items[0])
+    schema = client.get("/api/v1/schema/").content.decode()
+    assert "/api/v1/calls/{id}/projects/" in schema

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views
+
+app_name = "calls"
+
+urlpatterns = [
+    path("", views.call_index, name="index"),
+    path("nouveau/", views.call_create, name="create"),
+    path("mes-projets/", views.my_submissions, name="mine"),
+    path("<slug:slug>/", views.call_detail, name="detail"),
+    path("<slug:slug>/modifier/", views.call_edit, name="edit"),
+    path("<slug:slug>/phase/", views.call_phase, name="phase"),
+    path("<slug:slug>/projets/", views.submission_index, name="projects"),
+    path("<slug:slug>/projets/deposer/", views.submission_create, name="submit"),
+    path("<slug:slug>/projets/<int:pk>/", views.submission_detail, name="submission"),
+    path("<slug:slug>/projets/<int:pk>/modifier/", views.submission_edit, name="submission_edit"),
+    path(
+        "<slug:slug>/projets/<int:pk>/co-auteurs/",
+        views.submission_coauthor,
+        name="submission_coauthor",
+    ),
+    path(
+        "<slug:slug>/projets/<int:pk>/retirer/",
+        views.submission_withdraw,
+        name="submission_withdraw",
+    ),
+    path("<slug:slug>/projets/<int:pk>/analyse/", views.submission_review, name="review"),
+    path("<slug:slug>/projets/<int:pk>/commentaires/", views.comment_create, name="comment"),
+    path(
+        "<slug:slug>/projets/<int:pk>/commentaires/<int:comment_pk>/signaler/",
+        views.comment_report,
+        name="comment_report",
+    ),
+    path(
+        "<slug:slug>/projets/<int:pk>/commentaires/<int:comment_pk>/moderer/",
+        views.comment_moderate,
+        name="comment_moderate",
+    ),
+]

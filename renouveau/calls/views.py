@@ -1,0 +1,419 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from rules.contrib.views import permission_required
+
+from renouveau.core.pagination import paginate
+from renouveau.core.ratelimit import rate_limited
+from renouveau.plan.models import Workstream
+from renouveau.territories.models import Commune
+
+from . import services
+from .forms import (
+    CallForm,
+    CoauthorForm,
+    CommentForm,
+    ModerationForm,
+    PhaseForm,
+    ReviewForm,
+    SubmissionForm,
+)
+from .models import Call, Comment, Submission
+from .selectors import call_get, call_list, submission_get, submission_list, submission_list_of_user
+
+
+def _call_or_404(request: HttpRequest, slug: str) -> Call:
+    call = call_get(user=request.user, slug=slug)
+    if call is None:
+        raise Http404(_("Cet appel à projets n'existe pas."))
+    return call
+
+
+def _submission_or_404(request: HttpRequest, slug: str, pk: int) -> Submission:
+    call = _call_or_404(request, slug)
+    submission = submission_get(call=call, pk=pk)
+    if submission is None:
+        raise Http404(_("Ce projet n'existe pas."))
+    if submission.status == Submission.Status.WITHDRAWN and not (
+        submission.is_author(request.user) or request.user.has_perm("calls.manage_call")
+    ):
+        raise Http404(_("Ce projet a été retiré par son auteur."))
+    return submission
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _submission_context(request: HttpRequest, submission: Submission, **extra) -> dict:
+    user = request.user
+    context = {
+        "call": submission.call,
+        "submission": submission,
+        "comments": list(submission.comments.all()),
+        "can_moderate": user.has_perm("calls.moderate_comment"),
+        "can_review": user.has_perm("calls.review_submission", submission),
+        "can_withdraw": user.has_perm("calls.withdraw_submission", submission),
+        "can_comment": user.has_perm("calls.comment", submission),
+        "comment_form": CommentForm(),
+        "coauthor_form": CoauthorForm(),
+        "is_author": submission.is_author(user),
+    }
+    context.update(extra)
+    return context
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+# ---------------------------------------------------------------- calls
+
+
+def call_index(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, call_list(user=request.user), per_page=20)
+    return render(request, "calls/index.html", {"page": page})
+
+
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call_or_404(request, slug)
+    envelopes = list(
+        call.envelopes.select_related("territory", "workstream").order_by("territory__name", "id")
+    )
+    counts = {
+        row["status"]: row["n"] for row in call.submissions.values("status").annotate(n=Count("id"))
+    }
+    return render(
+        request,
+        "calls/detail.html",
+        {
+            "call": call,
+            "envelopes": envelopes,
+            "counts": counts,
+            "submission_total": sum(
+                n for s, n in counts.items() if s != Submission.Status.WITHDRAWN
+            ),
+            "phase_form": PhaseForm(initial={"phase": call.phase_override}),
+        },
+    )
+
+
+@login_required
+@permission_required("calls.manage_call", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def call_create(request: HttpRequest) -> HttpResponse:
+    form = CallForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "themes"}
+            try:
+                call = services.call_create(
+                    actor=request.user, data=data, themes=form.cleaned_data["themes"]
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("L'appel à projets a été créé."))
+                return redirect(call)
+        return render(request, "calls/call_form.html", {"form": form}, status=400)
+    return render(request, "calls/call_form.html", {"form": form})
+
+
+@login_required
+@permission_required("calls.manage_call", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call_or_404(request, slug)
+    form = CallForm(request.POST or None, instance=call)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "themes"}
+            try:
+                call = services.call_update(
+                    actor=request.user,
+                    call=Call.objects.get(pk=call.pk),
+                    data=data,
+                    themes=form.cleaned_data["themes"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("L'appel à projets a été modifié."))
+                return redirect(call)
+        return render(request, "calls/call_form.html", {"form": form, "call": call}, status=400)
+    return render(request, "calls/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+@permission_required("calls.manage_call", raise_exception=True)
+@require_POST
+def call_phase(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call_or_404(request, slug)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Phase inconnue."))
+        return redirect(call)
+    services.call_phase_set(actor=request.user, call=call, phase=form.cleaned_data["phase"])
+    messages.success(request, _("Phase en cours : %(phase)s.") % {"phase": call.phase_label})
+    return redirect(call)
+
+
+# ---------------------------------------------------------------- submissions
+
+
+def submission_index(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call_or_404(request, slug)
+    status = request.GET.get("statut", "")
+    if status and status not in Submission.Status.values:
+        status = ""
+    filters = {
+        "status": status,
+        "commune_id": _int_or_none(request.GET.get("commune")),
+        "workstream_id": _int_or_none(request.GET.get("chantier")),
+        "query": request.GET.get("q", "").strip()[:100],
+    }
+    page = paginate(request, submission_list(call=call, **filters), per_page=50)
+    context = {
+        "call": call,
+        "page": page,
+        "filters": filters,
+        "statuses": [s for s in Submission.Status.choices if s[0] != Submission.Status.WITHDRAWN],
+        "communes": Commune.objects.filter(call_submissions__call=call)
+        .distinct()
+        .order_by("name")
+        .only("id", "name"),
+        "workstreams": (call.themes.all() or Workstream.objects.all()).order_by("number"),
+    }
+    template = "calls/projects.html#results" if request.htmx else "calls/projects.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("calls_submit", limit=20, period=3600)
+def submission_create(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _call_or_404(request, slug)
+    if not request.user.has_perm("calls.submit_project", call):
+        raise PermissionDenied(_("Le dépôt des projets n'est pas ouvert pour cet appel."))
+    form = SubmissionForm(request.POST or None, call=call, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                submission = services.submission_create(
+                    author=request.user, call=call, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre projet est déposé. Vous pouvez le modifier jusqu'à la clôture du dépôt."
+                    ),
+                )
+                return redirect(submission)
+        return render(
+            request, "calls/submission_form.html", {"form": form, "call": call}, status=400
+        )
+    return render(request, "calls/submission_form.html", {"form": form, "call": call})
+
+
+def submission_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    return render(request, "calls/submission.html", _submission_context(request, submission))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if not request.user.has_perm("calls.change_submission", submission):
+        raise PermissionDenied(
+            _("Ce projet ne peut plus être modifié : le dépôt est clos ou il a été analysé.")
+        )
+    form = SubmissionForm(
+        request.POST or None, instance=submission, call=submission.call, user=request.user
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                submission = services.submission_update(
+                    actor=request.user,
+                    submission=Submission.objects.get(pk=submission.pk),
+                    data=form.cleaned_data,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Votre projet a été modifié."))
+                return redirect(submission)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "calls/submission_form.html",
+        {"form": form, "call": submission.call, "submission": submission},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("calls_coauthor", limit=30, period=3600)
+def submission_coauthor(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if not request.user.has_perm("calls.change_submission", submission):
+        raise PermissionDenied(
+            _("Seuls les auteurs peuvent inviter un co-auteur pendant le dépôt.")
+        )
+    form = CoauthorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submission_coauthor_add(
+                actor=request.user, submission=submission, email=form.cleaned_data["email"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Le co-auteur a été ajouté."))
+            return redirect(submission)
+    return render(
+        request,
+        "calls/submission.html",
+        _submission_context(request, submission, coauthor_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def submission_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if not request.user.has_perm("calls.withdraw_submission", submission):
+        raise PermissionDenied(_("Vous ne pouvez pas retirer ce projet."))
+    services.submission_withdraw(actor=request.user, submission=submission)
+    messages.success(request, _("Votre projet a été retiré."))
+    return redirect(submission.call)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if not request.user.has_perm("calls.review_submission", submission):
+        raise PermissionDenied(_("Vous ne pouvez pas analyser ce projet dans la phase actuelle."))
+    form = ReviewForm(request.POST or None, submission=submission)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == "accept":
+                    services.submission_accept(
+                        actor=request.user,
+                        submission=submission,
+                        adjusted_cost=data.get("adjusted_cost"),
+                        reason=data.get("reason") or "",
+                    )
+                elif data["decision"] == "reject":
+                    services.submission_reject(
+                        actor=request.user, submission=submission, reason=data["reason"]
+                    )
+                else:
+                    services.submission_merge(
+                        actor=request.user,
+                        submission=submission,
+                        into=data["into"],
+                        reason=data.get("reason") or "",
+                    )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("L'analyse du projet est enregistrée."))
+                return redirect(submission)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "calls/review.html",
+        {"form": form, "call": submission.call, "submission": submission},
+        status=status,
+    )
+
+
+@login_required
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, submission_list_of_user(user=request.user), per_page=20)
+    return render(request, "calls/mine.html", {"page": page})
+
+
+# ---------------------------------------------------------------- comments
+
+
+@login_required
+@require_POST
+@rate_limited("calls_comment", limit=20, period=600)
+def comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if not request.user.has_perm("calls.comment", submission):
+        raise PermissionDenied(_("Les commentaires sont fermés pour cet appel."))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_create(
+            author=request.user, submission=submission, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Votre commentaire est publié."))
+        return redirect(submission.get_absolute_url() + "#commentaires")
+    return render(
+        request,
+        "calls/submission.html",
+        _submission_context(request, submission, comment_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("calls_report", limit=30, period=600)
+def comment_report(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, submission=submission)
+    services.comment_report(reporter=request.user, comment=comment)
+    messages.success(request, _("Merci : le commentaire est signalé aux modérateurs."))
+    return redirect(submission.get_absolute_url() + "#commentaires")
+
+
+@login_required
+@permission_required("calls.moderate_comment", raise_exception=True)
+@require_POST
+def comment_moderate(request: HttpRequest, slug: str, pk: int, comment_pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    comment = get_object_or_404(Comment, pk=comment_pk, submission=submission)
+    form = ModerationForm(request.POST)
+    form.is_valid()
+    if comment.is_hidden:
+        services.comment_restore(actor=request.user, comment=comment)
+        messages.success(request, _("Le commentaire est de nouveau visible."))
+    else:
+        reason = (form.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            messages.error(request, _("Indiquez le motif de la modération."))
+            return redirect(submission.get_absolute_url() + "#commentaires")
+        services.comment_hide(actor=request.user, comment=comment, reason=reason)
+        messages.success(request, _("Le commentaire est masqué."))
+    return redirect(submission.get_absolute_url() + "#commentaires")
