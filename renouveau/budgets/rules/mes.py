@@ -41,7 +41,7 @@ skipped from.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -56,6 +56,8 @@ class MESRound:
     project: int
     rho: float
     pi: float
+    drho: float  # derivatives with respect to b0 (used to extrapolate when resuming)
+    dpi: float
     payers: int  # voters who paid something
     full_payers: int  # voters who paid all they had left
     supporters: int
@@ -70,6 +72,7 @@ class MESDrop:
     round: int  # 1-based round during which the project was found unaffordable
     money: float  # what its supporters still held
     cost: Fraction
+    dmoney: float = 0.0
 
 
 @dataclass
@@ -79,6 +82,7 @@ class MESRun:
     drops: dict[int, MESDrop]
     radius: float  # b0 may grow by this much with the same outcome
     exact_decisions: int = 0
+    state: _Run | None = None  # to resume from (Add1)
 
     @property
     def selected(self) -> list[int]:
@@ -101,10 +105,6 @@ class _Cand:
     scale: Fraction
     scale_f: float
     supporters: int
-    stale_rho: float = 0.0
-    stale_drho: float = 0.0
-    stale_err: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 def _crossing(d: np.ndarray, dd: np.ndarray, margin, pad: float) -> float:
@@ -113,7 +113,8 @@ def _crossing(d: np.ndarray, dd: np.ndarray, margin, pad: float) -> float:
     if not mask.any():
         return math.inf
     m = margin[mask] if isinstance(margin, np.ndarray) else margin
-    r = (np.abs(d[mask]) - m) / (np.abs(dd[mask]) + pad)
+    p = pad[mask] if isinstance(pad, np.ndarray) else pad
+    r = (np.abs(d[mask]) - m) / (np.abs(dd[mask]) + p)
     return max(float(r.min()), 0.0)
 
 
@@ -175,6 +176,12 @@ class MES:
     def run(self, b0: Fraction, track: bool = True) -> MESRun:
         return _Run(self, Fraction(b0), track).go()
 
+    def resume(self, run: MESRun, delta: Fraction) -> MESRun:
+        """The run for ``run.b0 + delta``, reusing the rounds that ``run`` certifies unchanged."""
+        if run.state is None:
+            return self.run(run.b0 + delta)
+        return run.state.resumed(Fraction(delta)).go()
+
 
 class _Run:
     def __init__(self, mes: MES, b0: Fraction, track: bool):
@@ -194,6 +201,61 @@ class _Run:
         self.exact_decisions = 0
         self.scale_sum = mes.n * self.b0f + mes.cmax + 1.0
         self.pad_ratio = 1.0 / max(self.b0f, 1e-300)
+        cands = mes.cands
+        K = len(cands)
+        # stale affordabilities (lower bounds), their derivative in b0 and error bound
+        self.srho = np.array([c.cost_f / (c.total_units * c.scale_f) for c in cands], dtype=float)
+        self.sdrho = np.zeros(K)
+        self.serr = self.srho * (4 * EPS)
+        self.active = np.ones(K, dtype=bool)
+        # per iteration: radius of its decisions, and the state at its start (for resuming)
+        self.round_radius: list[float] = []
+        self.snapshots: list[tuple] = []
+        self.cur_radius = math.inf
+
+    def resumed(self, delta: Fraction) -> _Run:
+        """A new run for b0 + delta that starts at the first round whose decisions may change."""
+        d = float(delta)
+        q = 0
+        while q < len(self.round_radius) and self.round_radius[q] > d:
+            q += 1
+        new = _Run(self.mes, self.b0 + delta, self.track)
+        if q == 0 or q >= len(self.snapshots):
+            return new
+        shift, b, db, alive, srho, sdrho, serr, active = self.snapshots[q]
+        d0 = shift + d
+        new.b = b + d0 * db
+        new.db = db.copy()
+        new.alive = alive.copy()
+        new.srho = srho + d0 * sdrho
+        new.sdrho = sdrho.copy()
+        new.serr = serr.copy()
+        new.active = active.copy()
+        for r in self.rounds[:q]:
+            new.rounds.append(
+                MESRound(
+                    project=r.project,
+                    rho=r.rho + d * r.drho,
+                    pi=r.pi + d * r.dpi,
+                    drho=r.drho,
+                    dpi=r.dpi,
+                    payers=r.payers,
+                    full_payers=r.full_payers,
+                    supporters=r.supporters,
+                    cap_ids=r.cap_ids,
+                    units_uncapped=r.units_uncapped,
+                )
+            )
+        new.sel_cols = self.sel_cols[:q]
+        for j, drop in self.drops.items():
+            if drop.round <= q:
+                new.drops[j] = MESDrop(
+                    j, drop.round, drop.money + d * drop.dmoney, drop.cost, drop.dmoney
+                )
+        new.round_radius = [r - d for r in self.round_radius[:q]]
+        new.radius = min(new.round_radius, default=math.inf)
+        new.snapshots = [(sn[0] + d, *sn[1:]) for sn in self.snapshots[:q]]
+        return new
 
     # -- error bounds ------------------------------------------------------
     def _tols(self) -> tuple[float, float]:
@@ -201,13 +263,11 @@ class _Run:
         e = EPS * 64.0 * (t + 2) ** 2
         return e * (self.b0f + self.mes.cmax), e * self.scale_sum
 
-    def _close(self) -> None:
-        self.exact_decisions += 1
-        self.radius = 0.0
-
     def _bound(self, r: float) -> None:
         if r < self.radius:
             self.radius = r
+        if r < self.cur_radius:
+            self.cur_radius = r
 
     # -- exact values ------------------------------------------------------
     def _pi_exact(self, q: int) -> Fraction:
@@ -251,7 +311,7 @@ class _Run:
         return [vals[k] for k in np.asarray(inv).reshape(-1).tolist()]
 
     # -- evaluation of one project ------------------------------------------
-    def _evaluate(self, c: _Cand):
+    def _evaluate(self, c: _Cand, stale_rho: float):
         """Return None if unaffordable, else a dict describing the price of the project."""
         tol_b, tol_sum = self._tols()
         t = len(self.rounds)
@@ -263,20 +323,23 @@ class _Run:
             wdb = c.w_f * dbs
             dmoney = float(wdb.sum())
         d = money - c.cost_f
+        radius = math.inf  # how far b0 may grow with this evaluation's decisions unchanged
         if abs(d) <= tol_sum:
-            self._close()
+            self.exact_decisions += 1
+            radius = 0.0
             alive_ids = c.supp[self.alive[c.supp]]
             affordable = self._exact_sum(alive_ids, t) >= c.cost
         else:
             affordable = d > 0
             if self.track:
-                self._bound(_crossing1(d, dmoney, tol_sum, tol_sum * self.pad_ratio))
+                radius = _crossing1(d, dmoney, tol_sum, tol_sum * self.pad_ratio)
         if not affordable:
-            self.drops[c.j] = MESDrop(c.j, t + 1, money, c.cost)
+            self.drops[c.j] = MESDrop(c.j, t + 1, money, c.cost, dmoney if self.track else 0.0)
+            self._bound(radius)
             return None
         # Newton iterations from a lower bound of pi.
         uf = c.units_f
-        pi = max(c.stale_rho * c.scale_f, c.cost_f / c.total_units)
+        pi = max(stale_rho * c.scale_f, c.cost_f / c.total_units)
         capped = bs < pi if c.unit else bs < pi * uf
         ncap = int(np.count_nonzero(capped))
         for _ in range(10000):
@@ -294,7 +357,8 @@ class _Run:
             ncap = nn
         pi_exact = None
         if pi is None:  # cannot happen in exact arithmetic when affordable: decide exactly
-            self._close()
+            self.exact_decisions += 1
+            radius = 0.0
             pi_exact, capped = self._full_exact(c, t)
             pi = float(pi_exact)
             A = c.total_units - int(c.wu_i @ capped)
@@ -304,7 +368,8 @@ class _Run:
         margin = tol_b + uf * (tol_sum / max(A, 1))
         unsure = np.abs(diff) <= margin
         if pi_exact is None and unsure.any():
-            self._close()
+            self.exact_decisions += 1
+            radius = 0.0
             pi_exact, capped = self._resolve(c, t, bs, capped, unsure, pi, A)
             pi = float(pi_exact)
             A = c.total_units - int(c.wu_i @ capped)
@@ -312,9 +377,6 @@ class _Run:
         if self.track:
             dP = float(wdb @ capped)
             dpi = -dP / A
-            if pi_exact is None:
-                ddiff = dbs - dpi * uf
-                self._bound(_crossing(diff, ddiff, margin, tol_sum * self.pad_ratio))
         err = 2.0 * tol_sum / (A * c.scale_f)
         return {
             "pi": pi,
@@ -327,6 +389,10 @@ class _Run:
             "pi_exact": pi_exact,
             "bs": bs,
             "dbs": dbs if self.track else None,
+            "radius": radius,
+            "diff": diff if pi_exact is None else None,
+            "margin": margin,
+            "pad": tol_sum * self.pad_ratio,
         }
 
     def _resolve(self, c: _Cand, t, bs, capped, unsure, pi_f, A_f):
@@ -408,73 +474,124 @@ class _Run:
         return ev["pi_exact"] / c.scale
 
     # -- main loop ----------------------------------------------------------
+    def _partition_radius(self, c: _Cand, ev: dict) -> float:
+        """How far b0 may grow before a supporter of the selected project changes side."""
+        if ev["diff"] is None:
+            return ev["radius"]
+        ddiff = ev["dbs"] - ev["dpi"] * c.units_f
+        return min(ev["radius"], _crossing(ev["diff"], ddiff, ev["margin"], ev["pad"]))
+
     def go(self) -> MESRun:
-        mes = self.mes
         ids = self.comp.ids
-        active = list(mes.cands)
-        for c in active:
-            c.stale_rho = c.cost_f / (c.total_units * c.scale_f)
-            c.stale_drho = 0.0
-            c.stale_err = c.stale_rho * 4 * EPS
-        while active:
+        cands = self.mes.cands
+        srho, sdrho, serr, active = self.srho, self.sdrho, self.serr, self.active
+        while True:
+            if self.track:
+                self.snapshots.append(
+                    (
+                        0.0,
+                        self.b.copy(),
+                        self.db.copy(),
+                        self.alive.copy(),
+                        srho.copy(),
+                        sdrho.copy(),
+                        serr.copy(),
+                        active.copy(),
+                    )
+                )
+            self.cur_radius = math.inf
+            idx = np.flatnonzero(active)
+            if len(idx) == 0:
+                self.round_radius.append(self.cur_radius)
+                break
             t = len(self.rounds)
-            active.sort(key=lambda c: c.stale_rho)
+            order = idx[np.argsort(srho[idx], kind="stable")].tolist()
             best = None
             best_rho = math.inf
             best_err = 0.0
-            evaluated: list[tuple[_Cand, dict]] = []
-            dropped: list[_Cand] = []
-            stop = len(active)
-            for k, c in enumerate(active):
-                if best is not None and c.stale_rho - c.stale_err > best_rho + best_err:
-                    stop = k
+            evaluated: list[tuple[int, dict]] = []
+            stop = len(order)
+            for pos, k in enumerate(order):
+                if best is not None and srho[k] - serr[k] > best_rho + best_err:
+                    stop = pos
                     break
-                ev = self._evaluate(c)
+                ev = self._evaluate(cands[k], srho[k])
                 if ev is None:
-                    dropped.append(c)
+                    active[k] = False
                     continue
-                c.stale_rho, c.stale_drho, c.stale_err = ev["rho"], ev["drho"], ev["err"]
-                evaluated.append((c, ev))
+                srho[k], sdrho[k], serr[k] = ev["rho"], ev["drho"], ev["err"]
+                evaluated.append((k, ev))
                 if ev["rho"] < best_rho:
-                    best, best_rho, best_err = (c, ev), ev["rho"], ev["err"]
-            skipped = active[stop:]
-            for c in dropped:
-                active.remove(c)
+                    best, best_rho, best_err = (k, ev), ev["rho"], ev["err"]
             if best is None:
+                self.round_radius.append(self.cur_radius)
                 break
-            band = [(c, ev) for c, ev in evaluated if ev["rho"] - ev["err"] <= best_rho + best_err]
+            band = [(k, ev) for k, ev in evaluated if ev["rho"] - ev["err"] <= best_rho + best_err]
+            exact_band: dict[int, Fraction] = {}
             if len(band) > 1:
-                self._close()
-                exact = [(self._rho_exact(c, ev, t), ids[c.j], c, ev) for c, ev in band]
+                self.exact_decisions += 1
+                exact = [
+                    (self._rho_exact(cands[k], ev, t), ids[cands[k].j], k, ev) for k, ev in band
+                ]
                 exact.sort(key=lambda x: (x[0], x[1]))
-                _, _, sc, sev = exact[0]
-                best = (sc, sev)
-            sc, sev = best
-            if self.track and self.radius > 0:
-                pad_base = self.pad_ratio
-                for c, ev in evaluated:
-                    if c is sc:
-                        continue
+                _, _, bk, bev = exact[0]
+                best = (bk, bev)
+                exact_band = {k: rho for rho, _, k, _ in exact}
+            sk, sev = best
+            if self.track:
+                # Only the selected project's own decisions (affordable, who is capped) must stay
+                # unchanged: then every budget stays affine in b0.  The affordability of another
+                # project is a convex function of b0 (its price solves a concave equation), so
+                # its tangent -- current value and derivative -- is a lower bound, and staying
+                # above the selected project's affine affordability is enough.
+                self._bound(self._partition_radius(cands[sk], sev))
+                if exact_band:
+                    self._bound(self._band_radius(exact_band, sk, srho, sdrho, serr))
+                others = [k for k, _ in evaluated if k != sk and k not in exact_band]
+                others += order[stop:]
+                if others:
+                    o = np.asarray(others)
+                    margin = serr[o] + sev["err"]
                     self._bound(
-                        _crossing1(
-                            ev["rho"] - sev["rho"],
-                            ev["drho"] - sev["drho"],
-                            ev["err"] + sev["err"],
-                            (ev["err"] + sev["err"]) * pad_base,
+                        _crossing(
+                            srho[o] - sev["rho"],
+                            sdrho[o] - sev["drho"],
+                            margin,
+                            margin * self.pad_ratio,
                         )
                     )
-                for c in skipped:
-                    self._bound(
-                        _crossing1(
-                            c.stale_rho - sev["rho"],
-                            c.stale_drho - sev["drho"],
-                            c.stale_err + sev["err"],
-                            (c.stale_err + sev["err"]) * pad_base,
-                        )
-                    )
-            self._pay(sc, sev)
-            active.remove(sc)
-        return MESRun(self.b0, self.rounds, self.drops, self.radius, self.exact_decisions)
+            self.round_radius.append(self.cur_radius)
+            self._pay(cands[sk], sev)
+            active[sk] = False
+        if not self.track:
+            self.radius = 0.0
+        return MESRun(
+            self.b0,
+            self.rounds,
+            self.drops,
+            self.radius,
+            self.exact_decisions,
+            self if self.track else None,
+        )
+
+    def _band_radius(self, exact_band, sk, srho, sdrho, serr) -> float:
+        """Radius for the comparisons decided exactly (near ties) with the selected project."""
+        rs = exact_band[sk]
+        radius = math.inf
+        for k, rk in exact_band.items():
+            if k == sk:
+                continue
+            slope = float(sdrho[k] - sdrho[sk])
+            pad = (serr[k] + serr[sk]) * self.pad_ratio
+            if rk == rs:
+                # an exact tie won by the smaller id: it holds while k's lower bound does not
+                # fall below, certain only if both slopes are exactly zero (prices unaffected).
+                if not (sdrho[k] == 0.0 and sdrho[sk] == 0.0) and not slope > pad:
+                    return 0.0
+                continue
+            d = float(rk - rs)
+            radius = min(radius, _crossing1(d, slope, abs(d) * 1e-9, pad))
+        return radius
 
     def _pay(self, c: _Cand, ev: dict) -> None:
         capped = ev["capped"]
@@ -494,6 +611,8 @@ class _Run:
             project=c.j,
             rho=ev["rho"],
             pi=pi,
+            drho=ev["drho"],
+            dpi=ev["dpi"],
             payers=payers,
             full_payers=full,
             supporters=c.supporters,
@@ -516,33 +635,34 @@ class _Run:
 def mes_add1(
     mes: MES, budget: Fraction, n: int, increment: Fraction | None = Fraction(1), skip: bool = True
 ) -> tuple[MESRun, int, int]:
-    """MES with the Add1 completion.
+    """MES with the Add1 completion, as pabutools' ``voter_budget_increment``.
 
     Returns ``(run, k, runs)``: the run whose outcome is returned (per-voter budget
-    ``budget/n + k``), and how many MES runs were computed.
+    ``budget/n + k * increment``), and how many MES runs were computed (fully or resumed).
     """
     base = Fraction(budget) / n
+    if increment is None:
+        return mes.run(base, track=False), 0, 1
     zero_cost = sum((mes.comp.costs[j] for j in mes.zero_cost), Fraction(0))
     cand_costs = [(c.cost, c.j) for c in mes.cands]
     costs = mes.comp.costs
     k = 0
-    runs = 0
+    runs = 1
+    run = mes.run(base, track=skip)
     prev: tuple[int, MESRun] | None = None
     while True:
-        run = mes.run(base + k * (increment or 0), track=skip and increment is not None)
-        runs += 1
-        if increment is None:
-            return run, 0, runs
         spent = zero_cost + sum((costs[j] for j in run.selected), Fraction(0))
         if prev is not None and spent > budget:
             pk, prun = prev
             if pk != k - 1:
                 again = mes.run(base + (k - 1) * increment, track=False)
                 runs += 1
-                if again.selected != prun.selected:
-                    # the skip was not safe: go back and step one by one from there.
+                if again.selected != prun.selected:  # pragma: no cover - safety net
+                    # a skip was not safe: go back and step one by one from there.
                     skip = False
                     k = pk + 1
+                    run = mes.run(base + k * increment, track=False)
+                    runs += 1
                     prev = (pk, prun)
                     continue
                 prun = again
@@ -556,4 +676,9 @@ def mes_add1(
             r = run.radius / float(increment)
             steps = int(min(math.floor(r * (1 - 1e-9)), 10**12)) if math.isfinite(r) else 10**12
         prev = (k + steps, run)
+        if skip:
+            run = mes.resume(run, (steps + 1) * increment)
+        else:
+            run = mes.run(base + (k + steps + 1) * increment, track=False)
+        runs += 1
         k = k + steps + 1
