@@ -6,7 +6,10 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def create_role_groups(sender, app_config=None, **kwargs):
-    if app_config is None or app_config.label != "accounts":
+    # Permissions of an app exist only after its own post_migrate: wait for the last app.
+    from django.apps import apps
+
+    if app_config is None or app_config is not list(apps.get_app_configs())[-1]:
         return
     from .models import ensure_role_groups
 

@@ -166,6 +166,33 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
+# Back-office (Django admin) model permissions given to each role's group. Object-level rules
+# (rules.py of each app) still apply in the public back-office views.
+ROLE_ADMIN_PERMISSIONS = {
+    Role.METROPOLIS_AGENT: {
+        "plan": ["view", "add", "change"],
+        "territories": ["view", "change"],
+        "accounts": ["view"],
+        "core": ["view"],
+    },
+    Role.COMMUNE_AGENT: {"plan": ["view"], "territories": ["view"]},
+    Role.MODERATOR: {"accounts": ["view"], "core": ["view"]},
+    Role.ADMINISTRATOR: {"plan": ["view", "add", "change", "delete"], "territories": ["view", "add", "change"],
+                         "accounts": ["view", "add", "change"], "core": ["view"]},
+}  # fmt: skip
+
+
 def ensure_role_groups() -> None:
+    from django.contrib.auth.models import Permission
+
     for role in Role:
-        Group.objects.get_or_create(name=role.value)
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = ROLE_ADMIN_PERMISSIONS.get(role, {})
+        permissions = [
+            permission
+            for permission in Permission.objects.filter(
+                content_type__app_label__in=list(wanted)
+            ).select_related("content_type")
+            if permission.codename.split("_", 1)[0] in wanted[permission.content_type.app_label]
+        ]
+        group.permissions.add(*permissions)

@@ -11,7 +11,7 @@ from renouveau.core.models import AuditLog
 from renouveau.core.services import changed_fields, log_action
 
 from .models import Membership, Organisation, User
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 from .signals import personal_data_requested, user_erased
 
 
@@ -33,6 +33,9 @@ def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
 def role_grant(*, actor: User | None, user: User, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
+    if role in STAFF_ROLES and not user.is_staff:  # agents and moderators use the back office
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     user.__dict__.pop("_role_names", None)
     log_action(actor=actor, action="accounts.role_granted", obj=user, data={"role": role.value})
 

@@ -78,3 +78,25 @@ def test_agents_edits_in_back_office_are_audited(client, plan, administrator):
     assert response.status_code == 302, response.content[:2000]
     entry = AuditLog.objects.filter(action="plan.workstream_changed").get()
     assert entry.actor == administrator and "title" in entry.data["fields"]
+
+
+def test_agents_see_the_change_log_link(client, plan, personas):
+    workstream = Workstream.objects.get(number=5)
+    client.force_login(personas["resident"])
+    assert (
+        "Journal des modifications"
+        not in client.get(workstream.get_absolute_url()).content.decode()
+    )
+    client.force_login(personas["metropolis_agent"])
+    body = client.get(workstream.get_absolute_url()).content.decode()
+    assert f"/journal/plan/workstream/{workstream.pk}/" in body
+
+
+def test_metropolis_agents_can_edit_the_plan_in_the_back_office(client, plan, personas):
+    agent = personas["metropolis_agent"]
+    assert agent.is_staff
+    client.force_login(agent)
+    workstream = Workstream.objects.get(number=1)
+    assert client.get(f"/back-office/plan/workstream/{workstream.pk}/change/").status_code == 200
+    client.force_login(personas["moderator"])
+    assert client.get(f"/back-office/plan/workstream/{workstream.pk}/change/").status_code == 403
