@@ -8,3 +8,9 @@ class IdeasConfig(RenouveauAppConfig):
     label = "ideas"
     verbose_name = _("Idées et signalements")
     url_prefix = "idees/"
+    nav_label = _("Idées et signalements")
+    nav_url = "ideas:index"
+    nav_order = 40
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (RGPD export and erasure receivers)
