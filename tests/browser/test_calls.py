@@ -1,0 +1,59 @@
+"""Browser tests of the calls: a resident submits a project, an agent reviews it (axe-clean)."""
+
+from decimal import Decimal
+
+from renouveau.calls.models import Phase, Submission
+from renouveau.calls.tests.factories import make_call
+from renouveau.plan.models import Workstream
+
+
+def test_resident_submits_a_project_and_an_agent_reviews_it(browse, plan, personas):
+    call = make_call(Phase.SUBMISSION, slug="reinventons")
+    call.themes.set(Workstream.objects.filter(number__in=[4, 7]))
+    page = browse.page
+    browse.goto("/appels/")
+    page.click(f"a:has-text('{call.title}')")
+    page.wait_for_url("**/appels/reinventons/")
+    browse.check()
+
+    browse.login(personas["resident"])
+    browse.goto("/appels/reinventons/projets/deposer/")
+    page.fill("input[name=title]", "Jardin partagé de la Belle de Mai")
+    page.fill("textarea[name=description]", "Transformer la friche en jardin partagé.")
+    page.select_option("select[name=workstream]", index=1)
+    page.fill("input[name=estimated_cost]", "12000")
+    page.click("main form button[type=submit]")  # beneficiaries missing
+    page.wait_for_load_state()
+    assert "Ce champ est obligatoire" in page.content()  # a clear French error, not a 500
+    browse.check()
+    page.fill("input[name=beneficiaries]", "Les familles du quartier")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "Votre projet est déposé" in page.content()
+    browse.check()
+    submission = Submission.objects.get()
+    assert submission.commune.name == "Marseille"  # the resident's commune by default
+
+    # The agent reviews after the deadline: accepts with an adjusted cost and a reason.
+    call.phase_override = Phase.REVIEW
+    call.save()
+    page.context.clear_cookies()  # sign out
+    browse.login(personas["metropolis_agent"])
+    browse.goto(f"/appels/reinventons/projets/{submission.pk}/")
+    page.click("text=Analyser ce projet")
+    page.wait_for_url("**/analyse/")
+    browse.check()
+    page.check("input[name=decision][value=accept]")
+    page.fill("input[name=adjusted_cost]", "15000")
+    page.fill("textarea[name=reason]", "Clôture et arrivée d'eau ajoutées.")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "Recevable" in page.content() and "Clôture et arrivée" in page.content()
+    browse.check()
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.ACCEPTED
+    assert submission.cost == Decimal("15000")
+    browse.goto("/appels/reinventons/projets/")
+    assert "Jardin partagé" in page.content()
+    browse.goto("/appels/reinventons/")  # with the agents' management panel
+    assert "Gestion de l'appel" in page.content()
