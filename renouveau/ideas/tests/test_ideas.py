@@ -477,3 +477,14 @@ def test_permission_matrix(personas, marseille, persona, answer, moderate):
     assert user.has_perm("ideas.answer_idea", idea) is answer
     assert user.has_perm("ideas.moderate") is moderate
     assert user.has_perm("ideas.support_idea", idea) is (persona != "resident")
+
+
+def test_demo_data_is_labelled_and_idempotent(client, plan):
+    from renouveau.ideas import demo
+
+    first = demo.load()
+    assert demo.load() == first
+    assert Idea.objects.count() == 4 and all(i.is_demo for i in Idea.objects.all())
+    html = client.get(reverse("ideas:index")).content.decode()
+    assert "Démonstration" in html
+    assert client.get("/api/v1/ideas/").json()["count"] == 4

@@ -688,3 +688,15 @@ def test_anonymous_permissions(db):
     assert not anonymous.has_perm("mutualaid.moderate")
     assert not anonymous.has_perm("mutualaid.report")
     assert not anonymous.has_perm("mutualaid.add_post")
+
+
+def test_demo_data_is_labelled_and_idempotent(client, territories):
+    from renouveau.mutualaid import demo
+
+    first = demo.load()
+    assert demo.load() == first
+    assert HelpOffer.objects.count() == 3 and HelpRequest.objects.count() == 3
+    assert all(o.is_demo and "exemple" in o.title for o in HelpOffer.objects.all())
+    html = client.get(reverse("mutualaid:index")).content.decode()
+    assert "Démonstration" in html and "(exemple)" in html
+    assert client.get("/api/v1/initiatives/").json()["count"] == 2
