@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renouveau.territories.models import Commune
 
-from .models import Organisation, User
+from .models import Membership, Organisation, User
 
 
 class SignupForm(forms.Form):
@@ -103,3 +103,22 @@ class OrganisationForm(forms.ModelForm):
                 )
             )
         return value.upper()
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail du compte à ajouter"))
+    role = forms.ChoiceField(
+        label=_("Rôle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _(
+                    "Aucun compte actif n'utilise cette adresse : la personne doit d'abord créer son compte."
+                )
+            )
+        self.user = user
+        return email

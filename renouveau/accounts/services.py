@@ -130,3 +130,37 @@ def user_erase(*, user: User) -> None:
         Authenticator.objects.filter(user=user).delete()
     except ImportError:  # pragma: no cover - mfa is installed
         pass
+
+
+@transaction.atomic
+def membership_add(
+    *, actor: User, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role}
+    )
+    if created:
+        log_action(
+            actor=actor,
+            action="accounts.member_added",
+            obj=organisation,
+            data={"member": user.pk, "role": role},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    organisation = membership.organisation
+    admins = organisation.membership_set.filter(role=Membership.Role.ADMIN)
+    if membership.role == Membership.Role.ADMIN and admins.count() == 1:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("Une organisation garde au moins un responsable.")
+    log_action(
+        actor=actor,
+        action="accounts.member_removed",
+        obj=organisation,
+        data={"member": membership.user_id},
+    )
+    membership.delete()

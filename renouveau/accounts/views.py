@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +17,8 @@ from rules.contrib.views import permission_required
 from renouveau.core.ratelimit import rate_limited
 
 from . import services
-from .forms import AccountDeleteForm, OrganisationForm, ProfileForm
-from .models import Organisation
+from .forms import AccountDeleteForm, MemberAddForm, OrganisationForm, ProfileForm
+from .models import Membership, Organisation
 
 
 @login_required
@@ -97,3 +98,51 @@ def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
     services.organisation_verify(actor=request.user, organisation=organisation)
     messages.success(request, _("Organisation vérifiée."))
     return redirect(request.POST.get("next") or "accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("organisation_members", limit=30, period=600)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("accounts.view_organisation_members", organisation):
+        raise PermissionDenied
+    can_manage = request.user.has_perm("accounts.change_organisation", organisation)
+    form = MemberAddForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if "remove" in request.POST:
+            membership = get_object_or_404(
+                Membership, organisation=organisation, pk=request.POST.get("remove")
+            )
+            try:
+                services.membership_remove(actor=request.user, membership=membership)
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("Membre retiré."))
+            return redirect("accounts:organisation", pk=organisation.pk)
+        if form.is_valid():
+            services.membership_add(
+                actor=request.user,
+                organisation=organisation,
+                user=form.user,
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, _("Membre ajouté."))
+            return redirect("accounts:organisation", pk=organisation.pk)
+        status = 400
+    memberships = organisation.membership_set.select_related("user").order_by("-role", "joined_at")
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "form": form,
+            "can_manage": can_manage,
+        },
+        status=status,
+    )

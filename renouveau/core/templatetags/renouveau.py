@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 import markdown as md
@@ -16,14 +17,20 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-@register.filter(name="markdown")
-def markdown_filter(text: str | None) -> str:
-    """Render trusted-but-sanitised Markdown (agents' and seed texts); headings start at h2."""
-    if not text:
-        return ""
+@functools.lru_cache(maxsize=1024)
+def _render_markdown(text: str) -> str:
     html = md.markdown(text, extensions=["tables", "sane_lists"])
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}}))  # noqa: S308
+    return nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}})
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str | None) -> str:
+    """Render sanitised Markdown (agents' and seed texts); headings start at h2. Rendering is
+    memoised per text (a pure function of its input), so long plan pages stay cheap."""
+    if not text:
+        return ""
+    return mark_safe(_render_markdown(str(text)))  # noqa: S308 - sanitised by nh3
 
 
 @register.filter
