@@ -129,29 +129,25 @@ class Envelope(TimeStampedModel, DemoFlagModel):
         return (self.amount * self.min_share_percent / Decimal(100)).quantize(Decimal("0.01"))
 
     def rules_text(self) -> str:
-        from django.utils.translation import gettext as _t
-
         from renouveau.core.templatetags.renouveau import amount
 
         if self.ballot_type == BallotType.APPROVAL_BUDGET:
-            text = _t("Choisissez les projets que vous soutenez, pour %(amount)s au plus.") % {
+            text = _("Choisissez les projets que vous soutenez, pour %(amount)s au plus.") % {
                 "amount": amount(self.amount, "€")
             }
             if self.min_share_percent:
-                text += " " + _t("Votre choix doit atteindre au moins %(min)s (%(pct)s %%).") % {
+                text += " " + _("Votre choix doit atteindre au moins %(min)s (%(pct)s %%).") % {
                     "min": amount(self.min_spend, "€"),
                     "pct": self.min_share_percent,
                 }
             return text
         if self.ballot_type == BallotType.APPROVAL_COUNT:
-            return _t("Choisissez jusqu'à %(n)s projets.") % {"n": self.max_projects}
-        text = _t("Répartissez jusqu'à %(n)s points entre les projets que vous soutenez.") % {
+            return _("Choisissez jusqu'à %(n)s projets.") % {"n": self.max_projects}
+        text = _("Répartissez jusqu'à %(n)s points entre les projets que vous soutenez.") % {
             "n": self.points_total
         }
         if self.max_points_per_project:
-            text += " " + _t("Au plus %(m)s points par projet.") % {
-                "m": self.max_points_per_project
-            }
+            text += " " + _("Au plus %(m)s points par projet.") % {"m": self.max_points_per_project}
         return text
 
 
