@@ -1,0 +1,157 @@
+"""Browser tests of mutual aid: a request and an offer are posted, matched, the two people
+exchange a message and mark the help done; abusive content is reported and hidden by a
+moderator. axe-core runs on every page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from renouveau.mutualaid.models import HelpOffer, HelpRequest, Match, Report
+
+
+@pytest.fixture
+def adults(personas):
+    for name in ("resident", "association_member"):
+        personas[name].birth_year = 1985
+        personas[name].save(update_fields=["birth_year"])
+    return personas
+
+
+def _fill_post(page, *, title: str, commune_pk: int) -> None:
+    page.select_option("#id_category", "shopping")
+    page.fill("#id_title", title)
+    page.fill("#id_description", "Des courses au marché du samedi.")
+    page.select_option("#id_commune", str(commune_pk))
+    page.fill("#id_neighbourhood", "Noailles")
+    page.select_option("#id_frequency", "recurring")
+    page.fill("#id_expires_on", (timezone.localdate() + datetime.timedelta(days=20)).isoformat())
+    page.check("input[name=days][value='5']")
+    page.fill("#id_phone", "06 99 88 77 66")
+
+
+def _logout(browse) -> None:
+    browse.page.context.clear_cookies()
+
+
+def test_request_offer_match_message_done(browse, adults, marseille):
+    page = browse.page
+    resident, helper = adults["resident"], adults["association_member"]
+
+    browse.login(resident)
+    browse.goto("/entraide/")
+    browse.goto("/entraide/demandes/nouvelle/")
+    _fill_post(page, title="Courses pour ma voisine", commune_pk=marseille.pk)
+    page.select_option("#id_urgency", "high")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text("h1") == "Courses pour ma voisine"
+    browse.check()
+    request = HelpRequest.objects.get()
+
+    _logout(browse)
+    browse.login(helper)
+    browse.goto("/entraide/offres/nouvelle/")
+    _fill_post(page, title="Je fais les courses le samedi", commune_pk=marseille.pk)
+    page.fill("#id_capacity", "2")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    browse.check()
+    # The offer's page lists the compatible request found by the matching.
+    assert "Courses pour ma voisine" in page.inner_text("#compatibles + p + ul")
+    browse.goto(f"/entraide/demandes/{request.pk}/")
+    assert "06 99 88 77 66" not in page.content()  # the requester's phone stays hidden
+    page.fill("#id_note", "Bonjour, je passe au marché tous les samedis.")
+    page.click("text=Envoyer la proposition")
+    page.wait_for_load_state()
+    assert "Proposée" in page.inner_text("#match-status")
+    assert "habitante@example.org" not in page.content()
+    browse.check()
+    match = Match.objects.get()
+
+    _logout(browse)
+    browse.login(resident)
+    browse.goto("/entraide/mon-entraide/")
+    page.click(f"a[href='/entraide/mises-en-relation/{match.pk}/']")
+    page.wait_for_load_state()
+    assert "asso@example.org" not in page.content()
+    browse.check()
+    page.click("button[value=accept]")
+    page.wait_for_load_state()
+    assert "Acceptée" in page.inner_text("#match-status")
+    assert "asso@example.org" in page.inner_text("#coordonnees + dl")
+    page.fill("#id_body", "Merci ! Samedi 10 h devant chez moi ?")
+    page.click("text=Envoyer")
+    page.wait_for_load_state()
+    assert "Samedi 10 h devant chez moi ?" in page.inner_text(".thread")
+    browse.check()
+    page.click("text=L'aide a été réalisée")
+    page.wait_for_load_state()
+    assert "Aide réalisée" in page.inner_text("#match-status")
+    page.fill("#id_text", "Bruno a été formidable.")
+    page.click("text=Publier mon témoignage")
+    page.wait_for_load_state()
+    browse.check()
+    match.refresh_from_db()
+    assert match.status == Match.Status.DONE
+    browse.goto("/entraide/")
+    assert "Bruno a été formidable." in page.content()
+
+
+def test_report_abusive_offer_and_moderator_hides_it(browse, adults, marseille):
+    page = browse.page
+    offer = HelpOffer.objects.create(
+        author=adults["association_member"],
+        category="shopping",
+        title="Payez d'avance par virement",
+        description="Envoyez 50 € et je fais vos courses.",
+        commune=marseille,
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    browse.login(adults["resident"])
+    browse.goto(f"/entraide/offres/{offer.pk}/")
+    page.click("text=Signaler cette annonce")
+    page.wait_for_load_state()
+    browse.check()
+    page.check("input[name=reason][value=scam]")
+    page.fill("#id_details", "Demande d'argent.")
+    page.click("text=Envoyer le signalement")
+    page.wait_for_load_state()
+    assert "transmis à l'équipe de modération" in page.content()
+    assert Report.objects.filter(object_id=offer.pk).exists()
+
+    _logout(browse)
+    browse.login(adults["moderator"])
+    browse.goto("/entraide/moderation/")
+    assert "Envoyez 50 €" in page.inner_text(".report-queue")
+    report = Report.objects.get()
+    page.fill(f"#reason-{report.pk}", "Arnaque : demande d'argent")
+    page.click("button[value=hide]")
+    page.wait_for_load_state()
+    browse.check()
+    offer.refresh_from_db()
+    assert offer.is_hidden
+    _logout(browse)
+    browse.goto(f"/entraide/offres/{offer.pk}/", check=False, expect_status=404)
+
+
+def test_public_pages_with_demo_data_are_accessible(browse, plan):
+    from renouveau.mutualaid import demo
+
+    demo.load()
+    for path in (
+        "/entraide/",
+        "/entraide/offres/",
+        "/entraide/demandes/",
+        "/entraide/initiatives/",
+    ):
+        browse.goto(path)
+        assert "Démonstration" in browse.page.content()
+    browse.page.select_option("#id_kind", "food")
+    browse.page.wait_for_url("**kind=food**")
+    browse.page.wait_for_function(
+        "!document.querySelector('#results').innerText.includes('réparation')"
+    )
+    browse.check()
