@@ -58,12 +58,18 @@ class MESRound:
     pi: float
     drho: float  # derivatives with respect to b0 (used to extrapolate when resuming)
     dpi: float
-    payers: int  # voters who paid something
-    full_payers: int  # voters who paid all they had left
     supporters: int
     cap_ids: np.ndarray  # groups exhausted in this round (were alive)
     units_uncapped: int
     pi_exact: Fraction | None = None
+    pay_arrays: tuple | None = None
+
+    def payers(self) -> tuple[int, int]:
+        """(voters who paid something, voters who paid all they had left)."""
+        w, alive, bs, capped, units, tol_b = self.pay_arrays
+        paying = alive & (bs > 0)
+        emptied = capped | (bs - self.pi * units <= tol_b)
+        return int(w[paying].sum()), int(w[paying & emptied].sum())
 
 
 @dataclass
@@ -171,6 +177,15 @@ class MES:
                 )
             )
         self.zero_cost.sort(key=lambda j: comp.ids[j])
+        # neighbours[k]: candidates sharing a supporter with candidate k (their price may change
+        # when k is bought; the others keep exactly the same price and need no re-evaluation)
+        if self.cands:
+            cols = np.asarray([c.j for c in self.cands])
+            support = (comp.units[:, cols] > 0).astype(np.float32)
+            overlap = (support.T @ support) > 0
+            self.neighbours = [np.flatnonzero(row).tolist() for row in overlap]
+        else:
+            self.neighbours = []
 
     # ------------------------------------------------------------------ one run
     def run(self, b0: Fraction, track: bool = True) -> MESRun:
@@ -239,11 +254,10 @@ class _Run:
                     pi=r.pi + d * r.dpi,
                     drho=r.drho,
                     dpi=r.dpi,
-                    payers=r.payers,
-                    full_payers=r.full_payers,
                     supporters=r.supporters,
                     cap_ids=r.cap_ids,
                     units_uncapped=r.units_uncapped,
+                    pay_arrays=r.pay_arrays,
                 )
             )
         new.sel_cols = self.sel_cols[:q]
@@ -313,7 +327,7 @@ class _Run:
     # -- evaluation of one project ------------------------------------------
     def _evaluate(self, c: _Cand, stale_rho: float):
         """Return None if unaffordable, else a dict describing the price of the project."""
-        tol_b, tol_sum = self._tols()
+        tol_b, tol_sum = self.tol_b, self.tol_sum
         t = len(self.rounds)
         bs = self.b[c.supp]
         wb = c.w_f * bs
@@ -364,8 +378,12 @@ class _Run:
             A = c.total_units - int(c.wu_i @ capped)
             P = float(wb @ capped)
         # Certify the partition capped / uncapped.
-        diff = bs - pi * uf
-        margin = tol_b + uf * (tol_sum / max(A, 1))
+        if c.unit:
+            diff = bs - pi
+            margin = tol_b + tol_sum / max(A, 1)
+        else:
+            diff = bs - pi * uf
+            margin = tol_b + uf * (tol_sum / max(A, 1))
         unsure = np.abs(diff) <= margin
         if pi_exact is None and unsure.any():
             self.exact_decisions += 1
@@ -485,6 +503,8 @@ class _Run:
         ids = self.comp.ids
         cands = self.mes.cands
         srho, sdrho, serr, active = self.srho, self.sdrho, self.serr, self.active
+        # evaluations still exact: no supporter of the project has paid since
+        cache: list[dict | None] = [None] * len(cands)
         while True:
             if self.track:
                 self.snapshots.append(
@@ -500,6 +520,7 @@ class _Run:
                     )
                 )
             self.cur_radius = math.inf
+            self.tol_b, self.tol_sum = self._tols()
             idx = np.flatnonzero(active)
             if len(idx) == 0:
                 self.round_radius.append(self.cur_radius)
@@ -515,7 +536,9 @@ class _Run:
                 if best is not None and srho[k] - serr[k] > best_rho + best_err:
                     stop = pos
                     break
-                ev = self._evaluate(cands[k], srho[k])
+                ev = cache[k]
+                if ev is None:
+                    ev = cache[k] = self._evaluate(cands[k], srho[k])
                 if ev is None:
                     active[k] = False
                     continue
@@ -563,6 +586,8 @@ class _Run:
             self.round_radius.append(self.cur_radius)
             self._pay(cands[sk], sev)
             active[sk] = False
+            for k in self.mes.neighbours[sk]:
+                cache[k] = None
         if not self.track:
             self.radius = 0.0
         return MESRun(
@@ -602,31 +627,26 @@ class _Run:
         unc_ids = c.supp[unc]
         pi = ev["pi"]
         bs = ev["bs"]
-        payers = int(self.mes.w[c.supp[alive_s & (bs > 0)]].sum())
-        # voters left with nothing: the capped ones and those whose budget was exactly the price
-        tol_b, _ = self._tols()
-        emptied = capped | (bs - pi * c.units_f <= tol_b)
-        full = int(self.mes.w[c.supp[emptied & alive_s & (bs > 0)]].sum())
         rec = MESRound(
             project=c.j,
             rho=ev["rho"],
             pi=pi,
             drho=ev["drho"],
             dpi=ev["dpi"],
-            payers=payers,
-            full_payers=full,
             supporters=c.supporters,
             cap_ids=cap_ids,
             units_uncapped=ev["A"],
             pi_exact=ev["pi_exact"],
+            pay_arrays=(self.mes.w[c.supp], alive_s, bs, capped, c.units_f, self.tol_b),
         )
         # exact budgets of the uncapped supporters that end (almost) at zero stay exact.
-        new_b = bs[unc] - pi * c.units_f[unc]
+        new_b = bs[unc] - (pi if c.unit else pi * c.units_f[unc])
         self.b[unc_ids] = np.maximum(new_b, 0.0)
         self.b[cap_ids] = 0.0
         self.alive[cap_ids] = False
         if self.track:
-            self.db[unc_ids] = ev["dbs"][unc] - ev["dpi"] * c.units_f[unc]
+            dpi = ev["dpi"]
+            self.db[unc_ids] = ev["dbs"][unc] - (dpi if c.unit else dpi * c.units_f[unc])
             self.db[cap_ids] = 0.0
         self.rounds.append(rec)
         self.sel_cols.append(c.j)
@@ -643,16 +663,21 @@ def mes_add1(
     base = Fraction(budget) / n
     if increment is None:
         return mes.run(base, track=False), 0, 1
-    zero_cost = sum((mes.comp.costs[j] for j in mes.zero_cost), Fraction(0))
-    cand_costs = [(c.cost, c.j) for c in mes.cands]
-    costs = mes.comp.costs
+    # money in integer units of the common denominator of the costs and the budget
+    den = 1
+    for x in [*mes.comp.costs, Fraction(budget)]:
+        den = math.lcm(den, x.denominator)
+    costs = [int(x * den) for x in mes.comp.costs]
+    budget_i = int(Fraction(budget) * den)
+    zero_cost = 0
+    cand_costs = [(costs[c.j], c.j) for c in mes.cands]
     k = 0
     runs = 1
     run = mes.run(base, track=skip)
     prev: tuple[int, MESRun] | None = None
     while True:
-        spent = zero_cost + sum((costs[j] for j in run.selected), Fraction(0))
-        if prev is not None and spent > budget:
+        spent = zero_cost + sum(costs[j] for j in run.selected)
+        if prev is not None and spent > budget_i:
             pk, prun = prev
             if pk != k - 1:
                 again = mes.run(base + (k - 1) * increment, track=False)
@@ -668,7 +693,7 @@ def mes_add1(
                 prun = again
             return prun, k - 1, runs
         chosen = set(run.selected)
-        exhaustive = all(j in chosen or cost + spent > budget for cost, j in cand_costs)
+        exhaustive = all(j in chosen or cost + spent > budget_i for cost, j in cand_costs)
         if exhaustive:
             return run, k, runs
         steps = 0

@@ -91,7 +91,7 @@ def _outcome(
                 e = expl[ids[r.project]]
                 e.reason, e.stage = "selected-equal-shares", "mes"
                 e.rho, e.price = r.rho, r.pi
-                e.payers, e.full_payers = r.payers, r.full_payers
+                e.payers, e.full_payers = r.payers()
                 e.total_paid = float(comp.costs[r.project])
             for j, drop in run.drops.items():
                 e = expl[ids[j]]
