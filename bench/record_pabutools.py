@@ -24,6 +24,7 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 DEFAULT_DIR = ROOT.parent / "shared" / "pabulib"
 OUT = ROOT / "renouveau" / "budgets" / "rules" / "tests" / "data" / "pabutools_outcomes.json"
 RULES = ("greedy", "mes", "mes-add1", "optimal")  # mes-add1-greedy is derived from mes-add1
@@ -50,6 +51,28 @@ def _worker(path: str, rule: str, sat: str, queue) -> None:
     instance, profile = parse_pabulib(path)
     t0 = time.perf_counter()
     out = {}
+    if rule.startswith("mes@"):
+        # one MES run with the per-voter budget budget/n + k (checks a run of our Add1 when
+        # pabutools' own Add1 does not finish)
+        from pabutools.election import AbstractApprovalProfile
+        from pabutools.fractions import frac
+        from pabutools.rules.budgetallocation import BudgetAllocation
+        from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+        from pabutools.tiebreaking import lexico_tie_breaking
+
+        k = int(rule[4:])
+        res = method_of_equal_shares_scheme(
+            instance,
+            profile,
+            profile.as_sat_profile(sat_class),
+            frac(instance.budget_limit, profile.num_ballots()) + k,
+            BudgetAllocation(),
+            lexico_tie_breaking,
+            binary_sat=isinstance(profile, AbstractApprovalProfile),
+        )
+        seconds = round(time.perf_counter() - t0, 3)
+        queue.put({rule: {"selected": [p.name for p in res], "seconds": seconds, "increment": k}})
+        return
     if rule == "greedy":
         res = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)
     elif rule == "mes":
@@ -112,6 +135,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--retry-timeouts", action="store_true", help="recompute entries that timed out"
     )
+    ap.add_argument(
+        "--add1-check",
+        action="store_true",
+        help="where pabutools' Add1 timed out, record its MES runs at our final Add1 budgets",
+    )
     args = ap.parse_args(argv)
     from importlib.metadata import version
 
@@ -134,7 +162,17 @@ def main(argv=None) -> int:
             entry.update({"sha256": digest, "results": {}})
         results = entry["results"]
         for sat in sats:
-            for rule in args.rules.split(","):
+            rules = args.rules.split(",")
+            if args.add1_check:
+                if "timeout" not in results.get(f"mes-add1/{sat}", {}):
+                    continue
+                # pabutools' Add1 did not finish: record its MES runs at the per-voter budgets
+                # where our Add1 stops (k) and the one before (k - 1).
+                from renouveau.budgets.rules import read_pabulib, solve
+
+                k = solve(*read_pabulib(path), rule="mes-add1", sat=sat).add1_increments
+                rules = [f"mes@{k}"] + ([f"mes@{k - 1}"] if k > 0 else [])
+            for rule in rules:
                 key = f"{rule}/{sat}"
                 old = results.get(key)
                 if old and not args.force and not (args.retry_timeouts and "timeout" in old):
