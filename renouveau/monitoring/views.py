@@ -246,7 +246,7 @@ def _manage_context(project: Project, **forms):
 @permission_required("monitoring.add_project", raise_exception=True)
 @rate_limited("monitoring-edit", limit=120, period=3600)
 def project_create(request: HttpRequest) -> HttpResponse:
-    form = ProjectForm(request.POST or None)
+    form = ProjectForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -268,7 +268,7 @@ def _change_permission(request, slug, **kwargs):
 @rate_limited("monitoring-edit", limit=120, period=3600)
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project, slug=slug)
-    form = ProjectForm(request.POST or None, instance=project)
+    form = ProjectForm(request.POST if request.method == "POST" else None, instance=project)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -8,3 +8,9 @@ class PortfolioConfig(RenouveauAppConfig):
     label = "portfolio"
     verbose_name = _("Priorisation")
     url_prefix = "priorisation/"
+    nav_label = _("Priorisation")
+    nav_url = "portfolio:index"
+    nav_order = 60
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permissions)
