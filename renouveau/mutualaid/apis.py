@@ -55,13 +55,13 @@ class PostSerializer(serializers.ModelSerializer):
     ]
 
 
-class OfferSerializer(PostSerializer):
+class HelpOfferSerializer(PostSerializer):
     class Meta:
         model = HelpOffer
         fields = [*PostSerializer.base_fields, "capacity"]
 
 
-class RequestSerializer(PostSerializer):
+class HelpRequestSerializer(PostSerializer):
     class Meta:
         model = HelpRequest
         fields = [*PostSerializer.base_fields, "urgency", "helpers_needed"]
@@ -130,7 +130,7 @@ def _filters(request, allowed_categories) -> dict:
 class OfferViewSet(viewsets.ReadOnlyModelViewSet):
     """Open offers of help between residents (public fields only)."""
 
-    serializer_class = OfferSerializer
+    serializer_class = HelpOfferSerializer
 
     def get_queryset(self):
         return offer_list(filters=_filters(self.request, Category.values))
@@ -140,7 +140,7 @@ class OfferViewSet(viewsets.ReadOnlyModelViewSet):
 class RequestViewSet(viewsets.ReadOnlyModelViewSet):
     """Open requests of help (public fields only; never who asks nor for whom)."""
 
-    serializer_class = RequestSerializer
+    serializer_class = HelpRequestSerializer
 
     def get_queryset(self):
         return request_list(filters=_filters(self.request, Category.values))
