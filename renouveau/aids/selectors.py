@@ -292,10 +292,12 @@ def aid_matches_for(
     audiences: list[str],
     commune: Commune | None,
     need: str | None,
+    primary: str | None = None,
     today: dt.date | None = None,
     limit: int = 50,
 ) -> list[Match]:
-    """Published aids open today for this profile, with the reasons each one matches."""
+    """Published aids open today for this profile, with the reasons each one matches; aids
+    for the ``primary`` audience (what the person said they are) come first."""
     from django.utils.translation import gettext as _
 
     today = today or timezone.localdate()
@@ -324,7 +326,7 @@ def aid_matches_for(
                 _("Elle s'adresse à votre profil : %(labels)s.")
                 % {"labels": ", ".join(str(audience_labels[a]) for a in common)}
             )
-            score += 2
+            score += 3 if primary in common else 1
         if commune is not None:
             if aid.scope == Aid.Scope.METROPOLIS:
                 reasons.append(

@@ -83,6 +83,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
                 audiences=form.audiences(),
                 commune=form.cleaned_data.get("commune"),
                 need=form.cleaned_data.get("besoin") or None,
+                primary=form.cleaned_data["qui"],
             )
         else:
             status = 400

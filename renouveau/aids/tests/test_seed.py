@@ -70,3 +70,9 @@ def test_exports_csv_json_and_dispositif_aide(client, seeded):
     assert "COM-13055" in terraces["eligibilite_geographique"].split("|")
     for d in dispositifs:
         assert d["id"] and d["date_mise_a_jour"].endswith("Z") and d["cibles"]
+
+
+def test_seed_command_loads_the_aids_even_without_demo_data(settings, db):
+    settings.DEMO_DATA = False
+    call_command("seed")
+    assert Aid.objects.filter(is_demo=False, status=Aid.Status.PUBLISHED).count() >= 12
