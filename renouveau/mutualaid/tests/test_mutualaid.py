@@ -700,3 +700,19 @@ def test_demo_data_is_labelled_and_idempotent(client, territories):
     html = client.get(reverse("mutualaid:index")).content.decode()
     assert "Démonstration" in html and "(exemple)" in html
     assert client.get("/api/v1/initiatives/").json()["count"] == 2
+
+
+def test_back_office_pages_load_without_private_fields(client, adults):
+    from renouveau.accounts.models import User
+
+    offer = make_offer(adults["resident"])
+    make_request(adults["resident"])
+    make_initiative(adults["association_member"].organisations.get())
+    admin = User.objects.create_superuser(email="super@example.org", password="x-long-password-1")
+    client.force_login(admin)
+    for model in ("helpoffer", "helprequest", "initiative", "report"):
+        assert client.get(f"/back-office/mutualaid/{model}/").status_code == 200
+    html = client.get(f"/back-office/mutualaid/helpoffer/{offer.pk}/change/").content.decode()
+    assert "12 rue Secrète" not in html and "06 11 22 33 44" not in html
+    for path in ("/back-office/ideas/idea/", "/back-office/ideas/routingrule/"):
+        assert client.get(path).status_code == 200
