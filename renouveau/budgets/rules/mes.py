@@ -526,15 +526,16 @@ class _Run:
                 self.round_radius.append(self.cur_radius)
                 break
             t = len(self.rounds)
-            order = idx[np.argsort(srho[idx], kind="stable")].tolist()
+            sub = srho[idx]
+            perm = np.argsort(sub, kind="stable")
+            order = idx[perm].tolist()
+            lower = (sub - serr[idx])[perm].tolist()
             best = None
             best_rho = math.inf
             best_err = 0.0
             evaluated: list[tuple[int, dict]] = []
-            stop = len(order)
             for pos, k in enumerate(order):
-                if best is not None and srho[k] - serr[k] > best_rho + best_err:
-                    stop = pos
+                if best is not None and lower[pos] > best_rho + best_err:
                     break
                 ev = cache[k]
                 if ev is None:
@@ -570,11 +571,12 @@ class _Run:
                 self._bound(self._partition_radius(cands[sk], sev))
                 if exact_band:
                     self._bound(self._band_radius(exact_band, sk, srho, sdrho, serr))
-                others = [k for k, _ in evaluated if k != sk and k not in exact_band]
-                others += order[stop:]
-                if others:
-                    o = np.asarray(others)
-                    margin = serr[o] + sev["err"]
+                o = active.copy()  # dropped projects are no longer active
+                o[sk] = False
+                for k in exact_band:
+                    o[k] = False
+                margin = serr[o] + sev["err"]
+                if len(margin):
                     self._bound(
                         _crossing(
                             srho[o] - sev["rho"],
