@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,9 +30,8 @@ def _envelope_or_404(request: HttpRequest, pk: int) -> Envelope:
     envelope = (
         Envelope.objects.select_related("call", "territory", "workstream").filter(pk=pk).first()
     )
-    if (
-        envelope is None
-        or not Call.objects.visible_to(request.user).filter(pk=envelope.call_id).exists()
+    if envelope is None or not (
+        envelope.call.is_published or request.user.has_perm("calls.manage_call")
     ):
         raise Http404(_("Cette enveloppe n'existe pas."))
     return envelope
@@ -73,21 +73,21 @@ def index(request: HttpRequest) -> HttpResponse:
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     envelope = _envelope_or_404(request, pk)
     call = envelope.call
-    projects = list(envelope_projects(envelope))
-    ballot = ballot_of(voter=request.user, envelope=envelope)
-    selected = dict(ballot.choices) if ballot else {}
     error = None
     status = 200
+    selected: dict = {}
+    ballot = None
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/compte/login/?next={request.path}")
+            return redirect(f"{reverse('account_login')}?next={request.path}")
         try:
             choices = _choices_from_post(request, envelope)
             selected = {str(k): v for k, v in choices.items()}
-            ballot = services.ballot_cast(voter=request.user, envelope=envelope, choices=choices)
+            services.ballot_cast(voter=request.user, envelope=envelope, choices=choices)
         except (ValidationError, PermissionDenied) as exc:
             error = _message(exc)
             status = 400 if isinstance(exc, ValidationError) else 403
+            ballot = ballot_of(voter=request.user, envelope=envelope)
         else:
             messages.success(
                 request,
@@ -96,6 +96,10 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("budgets:vote", pk=envelope.pk)
+    else:
+        ballot = ballot_of(voter=request.user, envelope=envelope)
+        selected = dict(ballot.choices) if ballot else {}
+    projects = list(envelope_projects(envelope))
     ineligible = services.voter_ineligibility(request.user, envelope)
     rows = [
         {

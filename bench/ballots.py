@@ -1,0 +1,454 @@
+"""Participatory-budget benchmark: 50 000 voters and 150 projects in PostgreSQL.
+
+    .venv/bin/python bench/ballots.py [--voters 50000] [--projects 150] [--http-ballots 3000]
+                                      [--clients 32] [--processes 2] [--workers 4]
+
+1. Creates a fresh PostgreSQL database (``renouveau_bench_ballots`` on 127.0.0.1:5432 by default),
+   migrates, loads the territories and the plan, then creates one call in its vote phase with one
+   metropolitan envelope (approval ballot within the envelope, 30 % minimum share), ``--projects``
+   accepted projects and ``--voters`` eligible voters (bulk inserts, not timed).
+2. Starts gunicorn (production settings: DEBUG off) on a free loopback port and submits
+   ``--http-ballots`` real ballots through the HTML form (session cookie + CSRF token, exactly what a
+   browser posts; each answer must be the 302 of an accepted ballot), from ``--processes`` client
+   processes x ``--clients`` threads. Prints ballots/s and latency percentiles. Then re-submits a
+   share of them (voters changing their ballot) and checks there is still one ballot per voter.
+3. Inserts the ballots of the remaining voters directly (bulk, not timed) so that the envelope
+   holds one ballot per voter, then times "close the vote" -> results published: the ``vote_close``
+   service followed by ``results_compute`` (what the task runs), broken down into loading the
+   ballots, the engine (the call's rule, MES + Add1 + greedy completion, and greedy for comparison)
+   and writing the results; and the pabulib export of the anonymised ballots.
+
+Traffic goes to 127.0.0.1 only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- data (in this process)
+
+
+def make_choices(
+    rng: random.Random, projects: list[tuple[int, int]], cum_weights, amount: int, minimum: int
+):
+    """An approval ballot: popular projects more often, total between the minimum and the limit."""
+    target = rng.randint(minimum, amount)
+    chosen, total = [], 0
+    for _ in range(400):
+        pid, cost = rng.choices(projects, cum_weights=cum_weights)[0]
+        if pid in chosen or total + cost > amount:
+            continue
+        chosen.append(pid)
+        total += cost
+        if total >= target:
+            break
+    if total < minimum:  # top up with the cheapest projects that fit
+        for pid, cost in sorted(projects, key=lambda p: p[1]):
+            if pid not in chosen and total + cost <= amount:
+                chosen.append(pid)
+                total += cost
+            if total >= minimum:
+                break
+    return chosen
+
+
+def setup(args) -> dict:
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from renouveau.accounts.models import User
+    from renouveau.budgets.models import Envelope
+    from renouveau.calls.models import Call, Submission
+    from renouveau.plan.models import Workstream
+    from renouveau.plan.services import plan_load
+    from renouveau.territories.models import Commune
+    from renouveau.territories.services import territories_load
+
+    territories_load()
+    plan_load()
+    now = timezone.now()
+    from datetime import timedelta
+
+    day = timedelta(days=1)
+    call = Call.objects.create(
+        title="Banc d'essai du budget participatif",
+        slug="banc-d-essai",
+        summary="Benchmark",
+        total_amount=Decimal(args.amount),
+        is_published=True,
+        submission_opens_at=now - 30 * day,
+        submission_closes_at=now - 20 * day,
+        vote_opens_at=now - day,
+        vote_closes_at=now + 10 * day,
+    )
+    envelope = Envelope.objects.create(
+        call=call, name="Métropole", amount=Decimal(args.amount), min_share_percent=30
+    )
+    rng = random.Random(42)  # noqa: S311 - benchmark data
+    communes = list(Commune.objects.all())
+    workstreams = list(Workstream.objects.all())
+    author = User.objects.create_user(email="porteur@bench.localhost", password=None)
+    Submission.objects.bulk_create(
+        [
+            Submission(
+                call=call,
+                author=author,
+                title=f"Projet {i + 1}",
+                description="Projet du banc d'essai.",
+                beneficiaries="Les habitants",
+                commune=rng.choice(communes),
+                workstream=rng.choice(workstreams),
+                estimated_cost=Decimal(rng.randrange(10_000, 200_000, 1000)),
+                status=Submission.Status.ACCEPTED,
+            )
+            for i in range(args.projects)
+        ]
+    )
+    projects = [
+        (pk, int(cost))
+        for pk, cost in Submission.objects.filter(call=call).values_list("pk", "estimated_cost")
+    ]
+    weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(projects))]
+    rng.shuffle(weights)
+    t0 = time.perf_counter()
+    users = []
+    for i in range(args.voters):
+        users.append(
+            User(
+                email=f"votant{i}@bench.localhost",
+                password="!bench",  # noqa: S106 - an unusable password
+                commune=communes[i % len(communes)],
+                birth_year=1950 + i % 55,
+            )
+        )
+    User.objects.bulk_create(users, batch_size=5000)
+    voters = list(
+        User.objects.filter(email__endswith="@bench.localhost", birth_year__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "password")
+    )
+    # Sessions of the voters who vote over HTTP (what a login would have stored).
+    backend = "django.contrib.auth.backends.ModelBackend"
+    sessions = []
+    http_voters = voters[: args.http_ballots]
+    cookies = []
+    for pk, _password in http_voters:
+        user = User(pk=pk, password="!bench")  # noqa: S106
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(pk),
+            BACKEND_SESSION_KEY: backend,
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(
+                session_key=key,
+                session_data=SessionStore().encode(data),
+                expire_date=now + day,
+            )
+        )
+        cookies.append(key)
+    Session.objects.bulk_create(sessions, batch_size=5000)
+    amount = int(args.amount)
+    minimum = int(envelope.min_spend) + 1
+    from itertools import accumulate
+
+    cum = list(accumulate(weights))
+    ballots = [make_choices(rng, projects, cum, amount, minimum) for _ in voters]
+    print(
+        f"setup: {len(voters)} voters, {len(projects)} projects, envelope {amount} EUR "
+        f"(minimum {minimum}), {time.perf_counter() - t0:.1f} s"
+    )
+    return {
+        "envelope": envelope.pk,
+        "call": call.pk,
+        "voters": [pk for pk, _ in voters],
+        "cookies": cookies,
+        "ballots": ballots,
+        "projects": projects,
+    }
+
+
+# ---------------------------------------------------------------- HTTP load (client processes)
+
+
+def client_process(base, path, jobs, threads, out_queue):
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    chunks = [jobs[i::threads] for i in range(threads)]
+
+    def run(chunk):
+        local, codes = [], {}
+        csrf = secrets.token_hex(16)  # 32 characters: accepted as an unmasked secret
+        with httpx.Client(base_url=base, timeout=30.0) as client:
+            for cookie, choices in chunk:
+                body = {"csrfmiddlewaretoken": csrf, "projects": [str(p) for p in choices]}
+                start = time.perf_counter()
+                try:
+                    response = client.post(
+                        path,
+                        data=body,
+                        headers={"Cookie": f"sessionid={cookie}; csrftoken={csrf}"},
+                    )
+                    code = response.status_code
+                except httpx.HTTPError:
+                    code = -1
+                local.append((time.perf_counter() - start) * 1000)
+                codes[code] = codes.get(code, 0) + 1
+        with lock:
+            latencies.extend(local)
+            for k, v in codes.items():
+                statuses[k] = statuses.get(k, 0) + v
+
+    ts = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    out_queue.put((latencies, statuses))
+
+
+def hammer(base, path, jobs, processes, threads) -> dict:
+    queue: mp.Queue = mp.Queue()
+    slices = [jobs[i::processes] for i in range(processes)]
+    procs = [
+        mp.Process(target=client_process, args=(base, path, s, threads, queue)) for s in slices
+    ]
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=1800) for _ in procs]
+    elapsed = time.perf_counter() - started
+    for p in procs:
+        p.join(timeout=60)
+    latencies = [x for lat, _ in results for x in lat]
+    statuses: dict[int, int] = {}
+    for _, codes in results:
+        for k, v in codes.items():
+            statuses[k] = statuses.get(k, 0) + v
+    ok = statuses.get(302, 0)
+    return {
+        "requests": len(latencies),
+        "ok": ok,
+        "statuses": statuses,
+        "elapsed": elapsed,
+        "rate": ok / elapsed if elapsed else 0.0,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "mean": statistics.fmean(latencies) if latencies else float("nan"),
+    }
+
+
+def report(label, r):
+    print(
+        f"{label}: {r['ok']}/{r['requests']} accepted (302) in {r['elapsed']:.1f} s -> "
+        f"{r['rate']:.0f} ballots/s; latency p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
+        f"p99 {r['p99']:.0f} ms; statuses {r['statuses']}"
+    )
+
+
+# ---------------------------------------------------------------- closing the vote
+
+
+def close_and_publish(data) -> None:
+    from django.db import connection
+
+    from renouveau.accounts.models import User
+    from renouveau.budgets import engine, services
+    from renouveau.budgets.models import Ballot, Envelope, Result
+    from renouveau.calls.models import Call
+
+    envelope = Envelope.objects.get(pk=data["envelope"])
+    done = set(Ballot.objects.filter(envelope=envelope).values_list("voter_id", flat=True))
+    t0 = time.perf_counter()
+    rows = [
+        Ballot(envelope=envelope, voter_id=pk, choices={str(p): 1 for p in choices})
+        for pk, choices in zip(data["voters"], data["ballots"], strict=True)
+        if pk not in done
+    ]
+    Ballot.objects.bulk_create(rows, batch_size=5000)
+    total = Ballot.objects.filter(envelope=envelope).count()
+    print(f"direct insert of the other voters' ballots: {len(rows)} in {time.perf_counter() - t0:.1f} s; "
+          f"envelope holds {total} ballots")  # fmt: skip
+    assert total == len(data["voters"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    agent = User.objects.create_user(email="agent@bench.localhost", password=None)
+    call = Call.objects.get(pk=data["call"])
+
+    # Instrument the three stages of results_compute.
+    timings = {"load": 0.0, "engine": 0.0}
+    real_data, real_compute = services.envelope_election_data, engine.compute
+
+    def timed_data(env):
+        s = time.perf_counter()
+        out = real_data(env)
+        timings["load"] += time.perf_counter() - s
+        return out
+
+    def timed_compute(**kw):
+        s = time.perf_counter()
+        out = real_compute(**kw)
+        timings["engine"] += time.perf_counter() - s
+        return out
+
+    services.envelope_election_data, engine.compute = timed_data, timed_compute
+    start = time.perf_counter()
+    services.vote_close(actor=agent, call=call)  # the task is enqueued on commit (database queue)
+    call.refresh_from_db()
+    services.results_compute(call=call)  # what results_compute_task runs
+    elapsed = time.perf_counter() - start
+    services.envelope_election_data, engine.compute = real_data, real_compute
+    result = Result.objects.get(envelope=envelope)
+    print(
+        f"close the vote -> results published: {elapsed:.2f} s "
+        f"(load {result.ballot_count} ballots {timings['load']:.2f} s, engine {timings['engine']:.2f} s "
+        f"[{result.rule} + greedy], write {elapsed - timings['load'] - timings['engine']:.2f} s); "
+        f"{len(result.selected)} projects selected, greedy would select "
+        f"{len(result.greedy.get('selected', []))}; MES runs {result.outcome.get('mes_runs')}"
+    )
+    start = time.perf_counter()
+    text = services.pabulib_export(envelope=envelope)
+    print(
+        f"pabulib export of the anonymised ballots: {len(text) / 1e6:.1f} MB in {time.perf_counter() - start:.2f} s"
+    )
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--voters", type=int, default=50_000)
+    parser.add_argument("--projects", type=int, default=150)
+    parser.add_argument("--amount", type=int, default=2_000_000)
+    parser.add_argument("--http-ballots", type=int, default=3000)
+    parser.add_argument("--changes", type=int, default=1000, help="ballots changed over HTTP")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=16, help="threads per client process")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    parser.add_argument("--database", default="renouveau_bench_ballots")
+    args = parser.parse_args(argv)
+    args.http_ballots = min(args.http_ballots, args.voters)
+
+    import psycopg
+
+    with psycopg.connect(args.admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        conn.execute(f'CREATE DATABASE "{args.database}"')
+    db_url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database}"
+    var_dir = Path(tempfile.mkdtemp(prefix="renouveau-bench-"))
+    env = {
+        "DATABASE_URL": db_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "1",
+        "EMAIL_HOST": "127.0.0.1",
+        "VAR_DIR": str(var_dir),
+        "DEMO_DATA": "0",
+        "LOG_LEVEL": "WARNING",
+        "TASKS_BACKEND": "database",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    os.environ.update(env)
+    python = sys.executable
+    manage = [python, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=os.environ, check=True, cwd=ROOT)
+    collected = subprocess.run(
+        [*manage, "collectstatic", "--noinput", "-v0"], env=os.environ, cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    if collected.returncode:
+        print("warning: collectstatic failed; the benchmark only posts ballots (302 answers)")
+    data = setup(args)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        env=os.environ, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    path = f"/budget-participatif/enveloppes/{data['envelope']}/"
+    try:
+        import httpx
+
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            print("gunicorn did not start", file=sys.stderr)
+            return 1
+        print(
+            f"gunicorn {args.workers} workers on loopback, {args.processes} client processes x "
+            f"{args.clients} threads, PostgreSQL, {os.cpu_count()} CPU cores (clients included)"
+        )
+        jobs = list(zip(data["cookies"], data["ballots"][: args.http_ballots], strict=True))
+        report("new ballots", hammer(base, path, jobs, args.processes, args.clients))
+        rng = random.Random(7)  # noqa: S311
+        changes = [
+            (cookie, data["ballots"][rng.randrange(len(data["ballots"]))])
+            for cookie in data["cookies"][: args.changes]
+        ]
+        report("changed ballots", hammer(base, path, changes, args.processes, args.clients))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    from renouveau.budgets.models import Ballot
+
+    count = Ballot.objects.filter(envelope_id=data["envelope"]).count()
+    print(
+        f"after HTTP: {count} ballots for {args.http_ballots} voters (one each: {count == args.http_ballots})"
+    )
+    close_and_publish(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
