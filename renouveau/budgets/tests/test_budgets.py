@@ -450,3 +450,21 @@ def test_demo_dataset_loads_twice_with_an_open_vote_and_published_results(plan, 
     page = client.get(reverse("budgets:results", args=[done.slug])).content.decode()
     assert "Démonstration" in page
     assert client.get(open_call.get_absolute_url()).status_code == 200
+
+
+def test_due_results_are_published_by_the_command_and_the_schema_lists_the_endpoint(
+    voting, marseille, client
+):
+    import io
+
+    from django.core.management import call_command
+
+    call, envelope, _projects = _vote_scenario(voting, marseille)
+    move_call(call, Phase.RESULTS)  # the vote closed by its dates, nobody pressed the button
+    assert not Result.objects.exists()
+    call_command("publish_due_results", stdout=io.StringIO())
+    assert Result.objects.get(envelope=envelope).ballot_count == 10
+    call_command("publish_due_results", stdout=io.StringIO())
+    assert Result.objects.count() == 1
+    schema = client.get("/api/v1/schema/").content.decode()
+    assert "/api/v1/calls/{id}/results/" in schema and "/api/v1/calls/" in schema
