@@ -49,6 +49,11 @@ import numpy as np
 from .compiled import Compiled
 
 EPS = float(np.finfo(float).eps)
+# ufunc reductions without the ndarray-method wrappers (these arrays are small: overhead matters)
+_sum = np.add.reduce
+_any = np.logical_or.reduce
+_min = np.minimum.reduce
+_abs = np.absolute
 
 
 @dataclass
@@ -116,12 +121,12 @@ class _Cand:
 def _crossing(d: np.ndarray, dd: np.ndarray, margin, pad: float) -> float:
     """Smallest growth of b0 at which one of the affine decisions ``d + dd*x`` may change sign."""
     mask = (d * dd) < 0
-    if not mask.any():
+    if not _any(mask):
         return math.inf
     m = margin[mask] if isinstance(margin, np.ndarray) else margin
     p = pad[mask] if isinstance(pad, np.ndarray) else pad
-    r = (np.abs(d[mask]) - m) / (np.abs(dd[mask]) + p)
-    return max(float(r.min()), 0.0)
+    r = (_abs(d[mask]) - m) / (_abs(dd[mask]) + p)
+    return max(float(_min(r)), 0.0)
 
 
 def _crossing1(d: float, dd: float, margin: float, pad: float) -> float:
@@ -331,11 +336,11 @@ class _Run:
         t = len(self.rounds)
         bs = self.b[c.supp]
         wb = c.w_f * bs
-        money = float(wb.sum())
+        money = float(_sum(wb))
         if self.track:
             dbs = self.db[c.supp]
             wdb = c.w_f * dbs
-            dmoney = float(wdb.sum())
+            dmoney = float(_sum(wdb))
         d = money - c.cost_f
         radius = math.inf  # how far b0 may grow with this evaluation's decisions unchanged
         if abs(d) <= tol_sum:
@@ -384,8 +389,8 @@ class _Run:
         else:
             diff = bs - pi * uf
             margin = tol_b + uf * (tol_sum / max(A, 1))
-        unsure = np.abs(diff) <= margin
-        if pi_exact is None and unsure.any():
+        unsure = _abs(diff) <= margin
+        if pi_exact is None and _any(unsure):
             self.exact_decisions += 1
             radius = 0.0
             pi_exact, capped = self._resolve(c, t, bs, capped, unsure, pi, A)
