@@ -37,7 +37,7 @@ def elections(draw, cardinal: bool = False):
         else:
             ballots.append(chosen)
     projects = [{"id": p, "cost": c} for p, c in zip(ids, costs, strict=True)]
-    vote_type = "cumulative" if cardinal else "approval"
+    vote_type = draw(st.sampled_from(["cumulative", "scoring"])) if cardinal else "approval"
     return make_election(projects, ballots, budget, vote_type=vote_type)
 
 
@@ -110,5 +110,5 @@ def test_approval_same_as_pabutools(election, rule, sat):
 @pytest.mark.parametrize("rule", ["greedy", "mes", "mes-add1", "mes-add1-greedy", "optimal"])
 @SETTINGS
 @given(election=elections(cardinal=True))
-def test_cumulative_same_as_pabutools(election, rule):
+def test_cardinal_same_as_pabutools(election, rule):
     _check(*election, rule, "points")
