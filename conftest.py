@@ -32,6 +32,7 @@ def _test_settings(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DEMO_DATA = False
+    settings.PAGE_CACHE_SECONDS = 0  # tested on its own in renouveau/core/tests/test_page_cache.py
 
 
 @pytest.fixture(autouse=True)

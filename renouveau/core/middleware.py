@@ -43,3 +43,86 @@ class InvalidFormStatusMiddleware:
             if form is not None and getattr(form, "is_bound", False) and form.errors:
                 response.status_code = 400
         return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Whole-page cache for anonymous GET requests (the bulk of public traffic).
+
+    A response is stored only when it is safe to share: anonymous visitor (no session and no
+    pending messages), status 200, no cookie set, no CSRF token rendered, not marked private or
+    no-cache. The key holds the path, the query string, the language and the htmx flag, and a
+    *generation* number that every audited write (``log_action``) increments, so published
+    changes show at once; ``PAGE_CACHE_SECONDS`` bounds the age of anything else. Set it to 0 to
+    switch the cache off.
+    """
+
+    GENERATION_KEY = "pagecache:generation"
+    SKIP_PREFIXES = (
+        "/back-office/",
+        "/compte/",
+        "/healthz",
+        "/static/",
+        "/media/",
+        "/i18n/",
+        "/langue/",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @classmethod
+    def bump(cls) -> None:
+        from django.core.cache import cache
+
+        try:
+            cache.incr(cls.GENERATION_KEY)
+        except ValueError:
+            cache.set(cls.GENERATION_KEY, 1, None)
+
+    def _key(self, request: HttpRequest) -> str | None:
+        from django.conf import settings
+        from django.core.cache import cache
+        from django.utils import translation
+
+        if not getattr(settings, "PAGE_CACHE_SECONDS", 0) or request.method not in ("GET", "HEAD"):
+            return None
+        if request.path.startswith(self.SKIP_PREFIXES):
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+        generation = cache.get(self.GENERATION_KEY) or 0
+        query = request.META.get("QUERY_STRING", "")
+        htmx = "1" if request.headers.get("HX-Request") == "true" else "0"
+        return f"pagecache:{generation}:{translation.get_language()}:{htmx}:{request.path}?{query}"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.core.cache import cache
+
+        key = self._key(request)
+        if key is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        if key is not None and self._shareable(request, response):
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(
+            request, "_page_cache_private", False
+        ):
+            return False
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return False
+        control = response.get("Cache-Control", "")
+        if "private" in control or "no-cache" in control or "no-store" in control:
+            return False
+        if response.has_header("Content-Disposition"):
+            return False
+        return True

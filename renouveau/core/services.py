@@ -23,6 +23,9 @@ def log_action(
         # Services are atomic; a call outside a transaction is a programming error we still log.
         pass
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj else None
+    from .middleware import AnonymousPageCacheMiddleware
+
+    transaction.on_commit(AnonymousPageCacheMiddleware.bump)
     return AuditLog.objects.create(
         actor=actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None,
         action=action,

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -43,6 +45,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
     )
+
+
+def language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language (a GET form: no CSRF token needed on every page, so public
+    pages stay cacheable; the only effect is a language cookie)."""
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    code = request.GET.get("language", "")
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if code not in dict(settings.LANGUAGES):
+        raise BadRequest(_("Langue inconnue."))
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+    )  # fmt: skip
+    return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -40,7 +40,7 @@ def test_no_inline_script_or_style_in_pages(client, plan):
 
 
 def test_language_switch_to_english(client, plan):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/plan/"})
+    response = client.get("/langue/", {"language": "en", "next": "/plan/"})
     assert response.status_code == 302
     body = client.get("/plan/").content.decode()
     assert 'lang="en"' in body
