@@ -159,8 +159,8 @@ class Idea(DemoFlagModel, TimeStampedModel):
         verbose_name_plural = _("idées et signalements")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["is_hidden", "-created_at"], name="idea_recent_idx"),
-            models.Index(fields=["is_hidden", "-supports_count"], name="idea_support_idx"),
+            models.Index(fields=["-created_at", "-id"], name="idea_recent_idx"),
+            models.Index(fields=["-supports_count", "-created_at", "-id"], name="idea_support_idx"),
         ]
         constraints = [
             models.CheckConstraint(

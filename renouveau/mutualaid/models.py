@@ -172,6 +172,7 @@ class HelpOffer(HelpPost):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "is_hidden", "-created_at"], name="offer_list_idx"),
+            models.Index(fields=["-created_at", "-id"], name="offer_recent_idx"),
             models.Index(fields=["category", "commune"], name="offer_cat_commune_idx"),
         ]
         constraints = [
@@ -216,6 +217,7 @@ class HelpRequest(HelpPost):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "is_hidden", "-created_at"], name="request_list_idx"),
+            models.Index(fields=["-created_at", "-id"], name="request_recent_idx"),
             models.Index(fields=["category", "commune"], name="request_cat_commune_idx"),
             models.Index(fields=["status", "expires_on"], name="request_expiry_idx"),
         ]
@@ -388,6 +390,7 @@ class Initiative(DemoFlagModel, TimeStampedModel):
         verbose_name = _("initiative citoyenne")
         verbose_name_plural = _("initiatives citoyennes")
         ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["starts_on", "id"], name="initiative_start_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
