@@ -35,12 +35,8 @@ def _election(
     for choices in ballots:
         # Projects withdrawn or rejected after the vote opened are dropped from ballots.
         kept = {pid: pts for pid, pts in choices.items() if pid in known and pts}
-        plain.append(kept if vote_type == "cumulative" else sorted(kept, key=_id_key))
+        plain.append(kept if vote_type == "cumulative" else list(kept))
     return make_election(project_list, plain, budget, vote_type=vote_type, meta=meta)
-
-
-def _id_key(pid: str):
-    return (len(pid), pid)
 
 
 def compute(
@@ -71,7 +67,7 @@ def pabulib_text(
 ) -> str:
     ballots = list(ballots)
     # Anonymise: order by content, then number 1..n.
-    ballots.sort(key=lambda c: sorted((_id_key(k), v) for k, v in c.items()))
+    ballots.sort(key=lambda c: sorted(c.items()))
     instance, profile = _election(projects, ballots, budget, ballot_type, meta)
     for number, ballot in enumerate(profile.ballots, start=1):
         ballot.voter_id = str(number)

@@ -209,6 +209,7 @@ class Result(models.Model):
     greedy = models.JSONField(default=dict)  # the greedy outcome, for comparison
     counts = models.JSONField(default=dict)  # {submission id: {"votes": n, "points": p}}
     duration_ms = models.PositiveIntegerField(default=0)
+    pabulib = models.TextField(blank=True)  # the anonymised export, made once on first download
 
     class Meta:
         verbose_name = _("résultat")

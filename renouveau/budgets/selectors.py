@@ -34,6 +34,7 @@ def result_list(*, call) -> list[Result]:
     return list(
         Result.objects.filter(envelope__call=call)
         .select_related("envelope", "envelope__territory", "envelope__workstream")
+        .defer("pabulib")
         .order_by("envelope__name", "envelope_id")
     )
 

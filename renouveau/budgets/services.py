@@ -372,6 +372,7 @@ def results_compute(*, call: Call, actor=None) -> list[Result]:
                 "greedy": greedy,
                 "counts": _counts(projects, ballots),
                 "duration_ms": int((time.perf_counter() - started) * 1000),
+                "pabulib": "",
             },
         )
         winners = set(result.selected)
@@ -414,10 +415,22 @@ def results_compute(*, call: Call, actor=None) -> list[Result]:
 
 
 def pabulib_export(*, envelope: Envelope) -> str:
-    """The anonymised ballots of a closed envelope in the pabulib format."""
+    """The anonymised ballots of a closed envelope in the pabulib format, made once (stored with
+    the result, cleared when the results are recomputed)."""
     call = envelope.call
     if call.phase not in (Phase.RESULTS, Phase.IMPLEMENTATION):
         raise PermissionDenied(_("Les bulletins sont publiés après la clôture du vote."))
+    result = Result.objects.filter(envelope=envelope).only("pk", "pabulib").first()
+    if result is not None and result.pabulib:
+        return result.pabulib
+    text = _pabulib_text(envelope)
+    if result is not None:
+        Result.objects.filter(pk=result.pk).update(pabulib=text)
+    return text
+
+
+def _pabulib_text(envelope: Envelope) -> str:
+    call = envelope.call
     projects, ballots = envelope_election_data(envelope)
     meta = {
         "description": f"{call.title} — {envelope.name}",

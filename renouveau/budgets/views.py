@@ -281,6 +281,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@rate_limited("budgets_pabulib", limit=30, period=600, methods=("GET",))
 def pabulib(request: HttpRequest, pk: int) -> HttpResponse:
     envelope = _envelope_or_404(request, pk)
     try:

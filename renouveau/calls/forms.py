@@ -97,10 +97,16 @@ class SubmissionForm(forms.ModelForm):
             "workstream",
             "commune",
             "address",
+            "latitude",
+            "longitude",
             "estimated_cost",
             "organisation",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "latitude": _("Facultatif : cliquez sur la carte, ou laissez vide."),
+            "longitude": _("Facultatif."),
+        }
 
     def __init__(self, *args, call: Call, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,9 +125,24 @@ class SubmissionForm(forms.ModelForm):
         )
         self.fields["organisation"].required = False
         self.fields["organisation"].empty_label = _("— À titre personnel —")
+        self.fields["latitude"].label = _("Latitude (facultatif)")
+        self.fields["longitude"].label = _("Longitude (facultatif)")
         self.fields["estimated_cost"].help_text = _(
             "En euros, toutes taxes comprises. Les agents peuvent l'ajuster en l'expliquant."
         )
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lng is None):
+            self.add_error(
+                "longitude", _("Indiquez la latitude et la longitude, ou aucune des deux.")
+            )
+        if lat is not None and not -90 <= lat <= 90:
+            self.add_error("latitude", _("La latitude est comprise entre -90 et 90."))
+        if lng is not None and not -180 <= lng <= 180:
+            self.add_error("longitude", _("La longitude est comprise entre -180 et 180."))
+        return data
 
 
 class CoauthorForm(forms.Form):

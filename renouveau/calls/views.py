@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -226,10 +227,15 @@ def submission_create(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 )
                 return redirect(submission)
-        return render(
-            request, "calls/submission_form.html", {"form": form, "call": call}, status=400
-        )
-    return render(request, "calls/submission_form.html", {"form": form, "call": call})
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "calls/submission_form.html",
+        {"form": form, "call": call, "tile_url": settings.TILE_URL},
+        status=status,
+    )
 
 
 def submission_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -267,7 +273,12 @@ def submission_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "calls/submission_form.html",
-        {"form": form, "call": submission.call, "submission": submission},
+        {
+            "form": form,
+            "call": submission.call,
+            "submission": submission,
+            "tile_url": settings.TILE_URL,
+        },
         status=status,
     )
 
@@ -351,7 +362,12 @@ def submission_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "calls/review.html",
-        {"form": form, "call": submission.call, "submission": submission},
+        {
+            "form": form,
+            "call": submission.call,
+            "submission": submission,
+            "tile_url": settings.TILE_URL,
+        },
         status=status,
     )
 

@@ -1,31 +1,39 @@
 // Live total of a ballot (the server checks everything; this only helps while choosing).
+// The messages come translated from the form's data-msg-* attributes.
 (function () {
   "use strict";
-  function euros(n) { return n.toLocaleString("fr-FR") + "\u00a0€"; }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form.ballot");
     var out = document.getElementById("ballot-total");
     if (!form || !out) { return; }
+    var lang = document.documentElement.lang || "fr";
+    function euros(n) { return n.toLocaleString(lang) + "\u00a0€"; }
     var type = form.dataset.ballotType;
     function update() {
+      var over = false;
       if (type === "cumulative") {
         var used = 0;
         form.querySelectorAll("input[type=number]").forEach(function (i) { used += parseInt(i.value, 10) || 0; });
         var total = parseInt(form.dataset.points, 10) || 0;
-        out.textContent = "Points répartis : " + used + " sur " + total + ".";
-        out.classList.toggle("is-over", used > total);
+        over = used > total;
+        out.textContent = fill(form.dataset.msgPoints, { used: used, total: total });
       } else if (type === "approval_budget") {
         var spent = 0;
         form.querySelectorAll("input[type=checkbox]:checked").forEach(function (i) { spent += parseInt(i.dataset.cost, 10) || 0; });
         var limit = parseInt(form.dataset.limit, 10) || 0;
-        out.textContent = "Total de votre sélection : " + euros(spent) + " sur " + euros(limit) + (spent > limit ? " — au-delà de l'enveloppe." : ".");
-        out.classList.toggle("is-over", spent > limit);
+        over = spent > limit;
+        out.textContent = fill(form.dataset.msgBudget, { spent: euros(spent), limit: euros(limit) });
       } else {
         var n = form.querySelectorAll("input[type=checkbox]:checked").length;
         var max = parseInt(form.dataset.maxProjects, 10) || 0;
-        out.textContent = n + " projet(s) choisi(s) sur " + max + " au maximum.";
-        out.classList.toggle("is-over", n > max);
+        over = n > max;
+        out.textContent = fill(form.dataset.msgCount, { n: n, max: max });
       }
+      if (over) { out.textContent += " " + form.dataset.msgOver; }
+      out.classList.toggle("is-over", over);
     }
     form.addEventListener("change", update);
     form.addEventListener("input", update);

@@ -41,7 +41,7 @@ def test_knapsack_ballot_refused_over_the_limit_then_cast_and_changed(browse, op
     browse.goto(f"/budget-participatif/enveloppes/{envelope.pk}/")
     for p in (jardin, velos, fresque):
         page.check(f"#project-{p.pk}")
-    assert "au-delà de l'enveloppe" in page.inner_text("#ballot-total")  # live total (JS)
+    assert "Au-delà de l’enveloppe" in page.inner_text("#ballot-total")  # live total (JS)
     page.click("form.ballot button[type=submit]")
     page.wait_for_load_state()
     error = page.inner_text("[role=alert]")

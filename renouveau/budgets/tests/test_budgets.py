@@ -468,3 +468,16 @@ def test_due_results_are_published_by_the_command_and_the_schema_lists_the_endpo
     assert Result.objects.count() == 1
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/calls/{id}/results/" in schema and "/api/v1/calls/" in schema
+
+
+def test_pabulib_export_is_made_once_and_refreshed_by_a_recompute(voting, marseille):
+    call, envelope, _projects = _vote_scenario(voting, marseille)
+    move_call(call, Phase.RESULTS)
+    services.results_compute(call=call)
+    first = services.pabulib_export(envelope=envelope)
+    assert Result.objects.get().pabulib == first
+    Ballot.objects.filter(pk=Ballot.objects.first().pk).delete()
+    assert services.pabulib_export(envelope=envelope) == first  # stored, not recomputed
+    services.results_compute(call=call)
+    assert Result.objects.get().pabulib == ""
+    assert "num_votes;9" in services.pabulib_export(envelope=envelope)

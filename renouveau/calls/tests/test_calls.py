@@ -439,3 +439,27 @@ def test_api_lists_calls_and_projects(plan, client, personas, marseille):
     assert "author" not in items[0] or "email" not in str(items[0])
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/calls/{id}/projects/" in schema
+
+
+def test_optional_location_is_both_coordinates_in_range(plan, client, resident, marseille):
+    call = make_call(Phase.SUBMISSION)
+    workstream = Workstream.objects.first()
+    client.force_login(resident)
+    url = reverse("calls:submit", args=[call.slug])
+    response = client.post(url, _submission_post(workstream, marseille, latitude="43.3"))
+    assert response.status_code == 400
+    assert "ou aucune des deux" in response.content.decode()
+    response = client.post(
+        url, _submission_post(workstream, marseille, latitude="143", longitude="5")
+    )
+    assert response.status_code == 400
+    response = client.post(
+        url, _submission_post(workstream, marseille, latitude="43.3", longitude="5.37")
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.latitude == 43.3
+    assert (
+        "openstreetmap.org/?mlat=43.300000"
+        in client.get(submission.get_absolute_url()).content.decode()
+    )
