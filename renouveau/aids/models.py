@@ -259,6 +259,13 @@ class Aid(TimeStampedModel, DemoFlagModel):
             GinIndex(fields=["search_vector"], name="aid_search_vector_gin"),
             GinIndex(fields=["audiences"], name="aid_audiences_gin"),
             GinIndex(fields=["aid_types"], name="aid_types_gin"),
+            # The default listing: published, newest first.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                condition=models.Q(status="published"),
+                name="aid_published_recent",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -54,9 +54,22 @@ def search_texts(aid: Aid, extra: str) -> str:
     )
 
 
+def search_vector_expression():
+    """The weighted ``tsvector`` of an aid (PostgreSQL), computed in the database."""
+    from django.contrib.postgres.search import SearchVector
+
+    from .selectors import SEARCH_CONFIG
+
+    vector = None
+    for fields, weight in SEARCH_WEIGHTS:
+        part = SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
+        vector = part if vector is None else vector + part
+    return vector
+
+
 def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
     """Recompute ``search_text``/``search_extra`` and, on PostgreSQL, the weighted vector."""
-    from .selectors import SEARCH_CONFIG, is_postgres
+    from .selectors import is_postgres
 
     queryset = queryset if queryset is not None else Aid.objects.all()
     aids = list(
@@ -74,8 +87,6 @@ def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
         aid.search_text = search_texts(aid, aid.search_extra)
     Aid.objects.bulk_update(aids, ["search_text", "search_extra"], batch_size=500)
     if is_postgres() and aids:
-        from django.contrib.postgres.search import SearchVector
-
         lexicon: set[str] = set()
         for aid in aids:
             lexicon |= lexicon_words(aid.title, aid.promise, aid.keywords, aid.description,
@@ -84,11 +95,9 @@ def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
             [SearchWord(word=w) for w in sorted(lexicon)], ignore_conflicts=True, batch_size=1000
         )
 
-        vector = None
-        for fields, weight in SEARCH_WEIGHTS:
-            part = SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
-            vector = part if vector is None else vector + part
-        Aid.objects.filter(pk__in=[a.pk for a in aids]).update(search_vector=vector)
+        Aid.objects.filter(pk__in=[a.pk for a in aids]).update(
+            search_vector=search_vector_expression()
+        )
     return len(aids)
 
 

@@ -18,7 +18,7 @@ from renouveau.core.selectors import audit_log_for
 from . import services
 from .exchange import CSV_COLUMNS, aid_dispositif, aid_json, aids_import_csv, aids_to_csv
 from .forms import AidForm, AidSearchForm, AlertForm, CsvImportForm, QuestionnaireForm
-from .models import Aid
+from .models import Aid, AidType, Audience
 from .selectors import (
     AidFilters,
     aid_detail_queryset,
@@ -31,6 +31,64 @@ from .selectors import (
 )
 
 PER_PAGE = 20
+CHOICES_CACHE_SECONDS = 300
+
+
+def _reference_choices() -> dict[str, list[tuple[str, str]]]:
+    """Chantiers, Territoires and communes for the filter selects (reference data, cached:
+    the search page renders its filters by hand, without one query or widget per option)."""
+    from django.core.cache import cache
+
+    from renouveau.plan.models import Workstream
+    from renouveau.territories.models import Commune, Territory
+
+    choices = cache.get("aids:filter_choices")
+    if choices is None:
+        choices = {
+            "chantier": [
+                (slug, f"{number}. {title}")
+                for slug, number, title in Workstream.objects.order_by("number").values_list(
+                    "slug", "number", "title"
+                )
+            ],
+            "territoire": list(Territory.objects.order_by("name").values_list("code", "name")),
+            "commune": list(Commune.objects.order_by("name").values_list("insee", "name")),
+        }
+        cache.set("aids:filter_choices", choices, CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def _filter_context(form: AidSearchForm) -> dict:
+    data = form.data if form.is_bound else {}
+
+    def values(name: str) -> list[str]:
+        return data.getlist(name) if hasattr(data, "getlist") else []
+
+    def one(name: str) -> str:
+        return data.get(name, "") if data else ""
+
+    reference = _reference_choices()
+    checked = {name: set(values(name)) for name in ("public", "type")}
+    return {
+        "audience_choices": [
+            (value, label, value in checked["public"]) for value, label in Audience.choices
+        ],
+        "type_choices": [
+            (value, label, value in checked["type"]) for value, label in AidType.choices
+        ],
+        "selects": [
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                "empty": form.fields[name].empty_label,
+                "options": [(v, label, v == one(name)) for v, label in reference[name]],
+                "errors": form.errors.get(name) if form.is_bound else None,
+            }
+            for name in ("chantier", "territoire", "commune")
+        ],
+        "sort_choices": [(v, label, v == one("tri")) for v, label in form.fields["tri"].choices],
+        "values": {"q": one("q"), "avant": one("avant"), "ouvert": bool(one("ouvert"))},
+    }
 
 
 # --- public ------------------------------------------------------------------------------
@@ -53,6 +111,7 @@ def aid_index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "searched": searched,
+        **({} if request.htmx else _filter_context(form)),
         "alert_form": AlertForm(
             initial={"email": request.user.email if request.user.is_authenticated else ""}
         ),

@@ -153,7 +153,7 @@ def test_search_page_without_javascript_has_a_submit_button_and_alert_form(clien
     body = client.get("/aides/", {"q": "énergie"}).content.decode()
     assert 'action="/aides/"' in body and 'type="submit"' in body
     assert 'action="/aides/alertes/"' in body
-    assert 'name="q" value="énergie"' in body
+    assert 'name="q" id="id_q" value="énergie"' in body
 
 
 def test_detail_page_and_unpublished_aid_is_404(client, funders):
@@ -209,3 +209,9 @@ def test_api_in_openapi_schema(client):
     schema = client.get("/api/v1/schema/", headers={"Accept": "application/json"})
     text = schema.content.decode()
     assert "/api/v1/aids/" in text and "/api/v1/aids/{id}/" in text
+
+
+def test_search_page_in_english(client, energy_aids):
+    client.cookies["django_language"] = "en"
+    body = client.get("/aides/", {"q": "énergie"}).content.decode()
+    assert "The panorama of aid schemes" in body and "2 aids found" in body
