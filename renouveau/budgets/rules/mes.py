@@ -49,6 +49,16 @@ import numpy as np
 from .compiled import Compiled
 
 EPS = float(np.finfo(float).eps)
+_KEEP = 64.0  # comparisons closer than this (in units of b0) are remembered individually
+_NO_CMP = (np.zeros(0, dtype=np.int64), np.zeros(0), math.inf)
+
+
+def _cmp_min(cmp: tuple) -> float:
+    """Smallest radius of a round's comparisons (close ones listed, the others >= floor)."""
+    _, radii, floor = cmp
+    return min(float(_min(radii)), floor) if len(radii) else floor
+
+
 # ufunc reductions without the ndarray-method wrappers (these arrays are small: overhead matters)
 _sum = np.add.reduce
 _any = np.logical_or.reduce
@@ -63,6 +73,7 @@ class MESRound:
     pi: float
     drho: float  # derivatives with respect to b0 (used to extrapolate when resuming)
     dpi: float
+    err: float  # error bound of rho
     supporters: int
     cap_ids: np.ndarray  # groups exhausted in this round (were alive)
     units_uncapped: int
@@ -127,6 +138,17 @@ def _crossing(d: np.ndarray, dd: np.ndarray, margin, pad: float) -> float:
     p = pad[mask] if isinstance(pad, np.ndarray) else pad
     r = (_abs(d[mask]) - m) / (_abs(dd[mask]) + p)
     return max(float(_min(r)), 0.0)
+
+
+def _crossing_vec(d: np.ndarray, dd: np.ndarray, margin, pad) -> np.ndarray:
+    """Per decision: growth of b0 at which ``d + dd*x`` may change sign (inf: never)."""
+    out = np.full(len(d), math.inf)
+    mask = (d * dd) < 0
+    if _any(mask):
+        m = margin[mask] if isinstance(margin, np.ndarray) else margin
+        p = pad[mask] if isinstance(pad, np.ndarray) else pad
+        out[mask] = np.maximum((_abs(d[mask]) - m) / (_abs(dd[mask]) + p), 0.0)
+    return out
 
 
 def _crossing1(d: float, dd: float, margin: float, pad: float) -> float:
@@ -230,18 +252,53 @@ class _Run:
         self.active = np.ones(K, dtype=bool)
         # per iteration: radius of its decisions, and the state at its start (for resuming)
         self.round_radius: list[float] = []
+        # per round: radius of the decisions that change the state (selected project's
+        # affordability and capped supporters, dropped projects, exact ties), and of the
+        # comparisons with the other projects: (min, project indices, radii) for the close ones
+        self.round_struct: list[float] = []
+        self.round_cmp: list[tuple[float, np.ndarray, np.ndarray]] = []
         self.snapshots: list[tuple] = []
         self.cur_radius = math.inf
 
     def resumed(self, delta: Fraction) -> _Run:
-        """A new run for b0 + delta that starts at the first round whose decisions may change."""
+        """A new run for b0 + delta that starts at the first round whose decisions may change.
+
+        A round is kept when its state-changing decisions are certified up to ``delta``; its
+        comparisons with other projects are either certified too, or checked directly at
+        ``b0 + delta`` by evaluating those projects in the extrapolated state of the round.
+        """
         d = float(delta)
-        q = 0
-        while q < len(self.round_radius) and self.round_radius[q] > d:
-            q += 1
         new = _Run(self.mes, self.b0 + delta, self.track)
-        if q == 0 or q >= len(self.snapshots):
+        kept_cmp: list[tuple] = []
+        q = 0
+        n_rounds = len(self.rounds)
+        while q < n_rounds and self.round_struct[q] > d:
+            ks, radii, floor = self.round_cmp[q]
+            if _cmp_min(self.round_cmp[q]) > d:
+                kept_cmp.append((ks, radii - d, floor - d))
+                q += 1
+                continue
+            if floor <= d:
+                break
+            checked = self._check_at(new, q, d, ks, radii, floor)
+            if checked is None:
+                break
+            kept_cmp.append(checked)
+            q += 1
+        if q == 0:
             return new
+        self._load_into(new, q, d)
+        new.round_struct = [r - d for r in self.round_struct[:q]]
+        new.round_cmp = kept_cmp
+        new.round_radius = [
+            min(a, _cmp_min(b)) for a, b in zip(new.round_struct, kept_cmp, strict=True)
+        ]
+        new.radius = min(new.round_radius, default=math.inf)
+        new.exact_decisions = 0
+        return new
+
+    def _load_into(self, new: _Run, q: int, d: float) -> None:
+        """Put into ``new`` (per-voter budget b0 + d) the state at the start of round ``q``."""
         shift, b, db, alive, srho, sdrho, serr, active = self.snapshots[q]
         d0 = shift + d
         new.b = b + d0 * db
@@ -251,30 +308,47 @@ class _Run:
         new.sdrho = sdrho.copy()
         new.serr = serr.copy()
         new.active = active.copy()
-        for r in self.rounds[:q]:
-            new.rounds.append(
-                MESRound(
-                    project=r.project,
-                    rho=r.rho + d * r.drho,
-                    pi=r.pi + d * r.dpi,
-                    drho=r.drho,
-                    dpi=r.dpi,
-                    supporters=r.supporters,
-                    cap_ids=r.cap_ids,
-                    units_uncapped=r.units_uncapped,
-                    pay_arrays=r.pay_arrays,
-                )
+        new.rounds = [
+            MESRound(
+                project=r.project,
+                rho=r.rho + d * r.drho,
+                pi=r.pi + d * r.dpi,
+                drho=r.drho,
+                dpi=r.dpi,
+                err=r.err,
+                supporters=r.supporters,
+                cap_ids=r.cap_ids,
+                units_uncapped=r.units_uncapped,
+                pay_arrays=r.pay_arrays,
             )
+            for r in self.rounds[:q]
+        ]
         new.sel_cols = self.sel_cols[:q]
-        for j, drop in self.drops.items():
-            if drop.round <= q:
-                new.drops[j] = MESDrop(
-                    j, drop.round, drop.money + d * drop.dmoney, drop.cost, drop.dmoney
-                )
-        new.round_radius = [r - d for r in self.round_radius[:q]]
-        new.radius = min(new.round_radius, default=math.inf)
+        new.drops = {
+            j: MESDrop(j, drop.round, drop.money + d * drop.dmoney, drop.cost, drop.dmoney)
+            for j, drop in self.drops.items()
+            if drop.round <= q
+        }
         new.snapshots = [(sn[0] + d, *sn[1:]) for sn in self.snapshots[:q]]
-        return new
+
+    def _check_at(self, new: _Run, q: int, d: float, ks: np.ndarray, radii: np.ndarray, floor):
+        """Check round ``q``'s close comparisons at b0 + d; return its new comparison data."""
+        fragile = radii <= d
+        sel = self.rounds[q]
+        rho_s = sel.rho + d * sel.drho
+        self._load_into(new, q, d)
+        new.tol_b, new.tol_sum = new._tols()
+        new_radii = radii - d
+        for pos in np.flatnonzero(fragile).tolist():
+            k = int(ks[pos])
+            ev = new._evaluate(self.mes.cands[k], new.srho[k])
+            if ev is None or ev["rho"] - ev["err"] <= rho_s + sel.err:
+                return None  # dropped, tied or cheaper at b0 + d: recompute this round
+            margin = ev["err"] + sel.err
+            new_radii[pos] = _crossing1(
+                ev["rho"] - rho_s, ev["drho"] - sel.drho, margin, margin * new.pad_ratio
+            )
+        return (ks, new_radii, floor - d)
 
     # -- error bounds ------------------------------------------------------
     def _tols(self) -> tuple[float, float]:
@@ -528,7 +602,7 @@ class _Run:
             self.tol_b, self.tol_sum = self._tols()
             idx = np.flatnonzero(active)
             if len(idx) == 0:
-                self.round_radius.append(self.cur_radius)
+                self._end_round(self.cur_radius, _NO_CMP)
                 break
             t = len(self.rounds)
             sub = srho[idx]
@@ -553,7 +627,7 @@ class _Run:
                 if ev["rho"] < best_rho:
                     best, best_rho, best_err = (k, ev), ev["rho"], ev["err"]
             if best is None:
-                self.round_radius.append(self.cur_radius)
+                self._end_round(self.cur_radius, _NO_CMP)
                 break
             band = [(k, ev) for k, ev in evaluated if ev["rho"] - ev["err"] <= best_rho + best_err]
             exact_band: dict[int, Fraction] = {}
@@ -580,17 +654,17 @@ class _Run:
                 o[sk] = False
                 for k in exact_band:
                     o[k] = False
-                margin = serr[o] + sev["err"]
-                if len(margin):
-                    self._bound(
-                        _crossing(
-                            srho[o] - sev["rho"],
-                            sdrho[o] - sev["drho"],
-                            margin,
-                            margin * self.pad_ratio,
-                        )
-                    )
-            self.round_radius.append(self.cur_radius)
+                ks = np.flatnonzero(o)
+                margin = serr[ks] + sev["err"]
+                radii = _crossing_vec(
+                    srho[ks] - sev["rho"], sdrho[ks] - sev["drho"], margin, margin * self.pad_ratio
+                )
+                close = radii < _KEEP
+                far = radii[~close]
+                floor = float(_min(far)) if len(far) else math.inf
+                self._end_round(self.cur_radius, (ks[close], radii[close], floor))
+            else:
+                self._end_round(0.0, _NO_CMP)
             self._pay(cands[sk], sev)
             active[sk] = False
             for k in self.mes.neighbours[sk]:
@@ -605,6 +679,14 @@ class _Run:
             self.exact_decisions,
             self if self.track else None,
         )
+
+    def _end_round(self, struct: float, cmp: tuple) -> None:
+        self.round_struct.append(struct)
+        self.round_cmp.append(cmp)
+        r = min(struct, _cmp_min(cmp))
+        self.round_radius.append(r)
+        if r < self.radius:
+            self.radius = r
 
     def _band_radius(self, exact_band, sk, srho, sdrho, serr) -> float:
         """Radius for the comparisons decided exactly (near ties) with the selected project."""
@@ -640,6 +722,7 @@ class _Run:
             pi=pi,
             drho=ev["drho"],
             dpi=ev["dpi"],
+            err=ev["err"],
             supporters=c.supporters,
             cap_ids=cap_ids,
             units_uncapped=ev["A"],
