@@ -22,7 +22,7 @@ from .models import (
 )
 
 MATCH_RADIUS_KM = 40.0
-MATCH_CANDIDATES = 400
+MATCH_CANDIDATES = 2000
 
 
 def haversine_km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float | None:
@@ -106,13 +106,13 @@ class Candidate:
 
 def _candidates(source: HelpPost, model, *, user, limit: int) -> list[Candidate]:
     """Open posts of the other kind, same category, available at a common time, ranked by the
-    distance between the communes' centres, then by the number of common time slots."""
+    distance between the communes' centres, then by the number of common time slots.
+
+    Ranking reads only ids, slots and coordinates (up to ``MATCH_CANDIDATES`` rows); the full
+    rows are loaded for the ``limit`` best only."""
     origin = (source.commune.latitude, source.commune.longitude)
     queryset = (
-        model.objects.open()
-        .filter(category=source.category)
-        .exclude(author_id=source.author_id)
-        .select_related("commune__territory", "organisation", "author")
+        model.objects.open().filter(category=source.category).exclude(author_id=source.author_id)
     )
     excluded = blocked_user_ids(user) | blocked_user_ids(source.author)
     if excluded:
@@ -128,21 +128,29 @@ def _candidates(source: HelpPost, model, *, user, limit: int) -> list[Candidate]
             commune__latitude__range=(origin[0] - dlat, origin[0] + dlat),
             commune__longitude__range=(origin[1] - dlon, origin[1] + dlon),
         )
-    ranked = []
-    for post in queryset.order_by("-created_at")[:MATCH_CANDIDATES]:
-        distance = haversine_km(origin, (post.commune.latitude, post.commune.longitude))
+    rows = queryset.order_by("-created_at", "-id").values_list(
+        "pk", "slots", "commune__latitude", "commune__longitude"
+    )[:MATCH_CANDIDATES]
+    everything = (1 << 21) - 1
+    scored = []
+    for pk, slots, latitude, longitude in rows:
+        distance = haversine_km(origin, (latitude, longitude))
         if distance is not None and distance > MATCH_RADIUS_KM:
             continue
-        common = bin((post.slots or (1 << 21) - 1) & (source.slots or (1 << 21) - 1)).count("1")
-        ranked.append(Candidate(post=post, distance_km=distance, common_slots=common))
-    ranked.sort(
-        key=lambda c: (
-            c.distance_km if c.distance_km is not None else MATCH_RADIUS_KM,
-            -c.common_slots,
-            -c.post.pk,
+        common = bin((slots or everything) & (source.slots or everything)).count("1")
+        scored.append(
+            (distance if distance is not None else MATCH_RADIUS_KM, -common, -pk, distance)
         )
+    scored.sort()
+    best = scored[:limit]
+    posts = model.objects.select_related("commune__territory", "organisation", "author").in_bulk(
+        [-negative_pk for _d, _c, negative_pk, _raw in best]
     )
-    return ranked[:limit]
+    return [
+        Candidate(post=posts[-negative_pk], distance_km=raw, common_slots=-negative_common)
+        for _d, negative_common, negative_pk, raw in best
+        if -negative_pk in posts
+    ]
 
 
 def offers_for_request(request: HelpRequest, *, user=None, limit: int = 10) -> list[Candidate]:
