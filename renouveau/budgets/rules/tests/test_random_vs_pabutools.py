@@ -16,7 +16,7 @@ pabutools_rules = pytest.importorskip("pabutools.rules")
 
 IDS = ["1", "2", "10", "3", "a", "B", "20", "p"]  # string order differs from numeric order
 SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
 
 
