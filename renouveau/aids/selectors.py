@@ -154,14 +154,17 @@ def _text_search(queryset: QuerySet[Aid], q: str) -> tuple[QuerySet[Aid], bool]:
 CORRECTIONS_PER_WORD = 3
 _CORRECTIONS_SQL = """
 SELECT q.word, w.word
-FROM unnest(%s::text[]) AS q(word)
+FROM (
+    SELECT u.word FROM unnest(%s::text[]) AS u(word)
+    WHERE NOT EXISTS (SELECT 1 FROM aids_searchword e WHERE e.word = u.word)
+    OFFSET 0
+) AS q
 CROSS JOIN LATERAL (
     SELECT word FROM aids_searchword
-    WHERE word %% q.word AND word <> q.word
+    WHERE word %% q.word
     ORDER BY word <-> q.word
     LIMIT %s
 ) AS w
-WHERE NOT EXISTS (SELECT 1 FROM aids_searchword e WHERE e.word = q.word)
 """
 
 
