@@ -239,6 +239,11 @@ class TestimonyForm(forms.Form):
     )
 
 
+# The metropolis' extent, with a margin: positions outside are refused.
+LAT_RANGE = (43.0, 44.0)
+LON_RANGE = (4.5, 6.1)
+
+
 class InitiativeForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,7 +251,27 @@ class InitiativeForm(forms.ModelForm):
             label=_("Organisation"), queryset=user.organisations.order_by("name"), empty_label=None
         )
         self.fields["commune"] = commune_field()
+        for name in ("latitude", "longitude"):
+            self.fields[name].widget = forms.NumberInput(attrs={"step": "any"})
+        self.fields["latitude"].label = _("Latitude (facultatif)")
+        self.fields["longitude"].label = _("Longitude (facultatif)")
+        self.fields["latitude"].help_text = _(
+            "Pour placer l'initiative sur la carte ; sinon, le centre de la commune est utilisé."
+        )
         self.order_fields(["organisation"])
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError(
+                _("Donnez la latitude et la longitude, ou aucune des deux.")
+            )
+        if lat is not None and not (
+            LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+        ):
+            raise forms.ValidationError(_("Ce lieu est en dehors de la Métropole."))
+        return cleaned
 
     class Meta:
         model = Initiative
@@ -256,6 +281,8 @@ class InitiativeForm(forms.ModelForm):
             "description",
             "commune",
             "place",
+            "latitude",
+            "longitude",
             "starts_on",
             "ends_on",
             "schedule",

@@ -16,6 +16,7 @@ from renouveau.mutualaid.models import (
     Block,
     HelpOffer,
     HelpRequest,
+    Initiative,
     Match,
     Message,
     PostStatus,
@@ -588,7 +589,12 @@ def test_initiative_creation_by_members(client, adults, marseille):
         response.status_code == 400 and "La fin doit suivre le début" in response.content.decode()
     )
     data["ends_on"] = later(30).isoformat()
+    data.update(latitude="48.85", longitude="2.35")
+    response = client.post(url, data)
+    assert response.status_code == 400 and "en dehors de la Métropole" in response.content.decode()
+    data.update(latitude="43.2965", longitude="5.3698")
     assert client.post(url, data).status_code == 302
+    assert Initiative.objects.get().point == (43.2965, 5.3698)
     assert "Café réparation" in client.get(reverse("mutualaid:initiative_list")).content.decode()
 
 
