@@ -13,4 +13,4 @@ class MonitoringConfig(RenouveauAppConfig):
     nav_order = 50
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import handlers, rules  # noqa: F401  (permissions, RGPD receivers)

@@ -400,3 +400,14 @@ def test_compare_exports_and_api_score(client, plan, grid, metropolis_agent):
     assert scores["Tram nord"] == 100.0 and scores["Parking relais"] == round(
         100 * 0.25 * 10 / 13, 1
     )
+
+
+def test_personal_data_export_holds_the_assessors_scores(plan, grid, elected):
+    from renouveau.accounts.models import User
+    from renouveau.accounts.signals import personal_data_requested
+
+    project = make_project()
+    services.score_set(assessor=elected, project=project, criterion=crit(grid, "urgence"),
+                       value=2, justification="Attendu avant l'été")  # fmt: skip
+    answers = dict(r for _f, r in personal_data_requested.send(sender=User, user=elected) if r)
+    assert answers["portfolio"][0]["justification"] == "Attendu avant l'été"
