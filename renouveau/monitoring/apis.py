@@ -18,7 +18,7 @@ class SpendingSerializer(serializers.Serializer):
     paid_eur = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class PlanProjectSerializer(serializers.ModelSerializer):
     chantiers = serializers.SerializerMethodField()
     territories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     communes = serializers.SlugRelatedField(slug_field="insee", many=True, read_only=True)
@@ -127,7 +127,7 @@ class _ScoreContext(dict):
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """Published projects of the plan, with chantiers, cost, status, progress and score."""
 
-    serializer_class = ProjectSerializer
+    serializer_class = PlanProjectSerializer
     lookup_field = "slug"
 
     def get_queryset(self):
