@@ -189,12 +189,16 @@ def _legend(series, *, x: int, y: int, target_label: str, target) -> SafeString:
         items.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
-                'stroke-dasharray="6 4"/>',
+                'stroke-dasharray="6 4"/><text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
                 offset,
                 offset + 14,
                 y + 6,
                 y + 6,
                 TARGET_COLOUR,
+                offset + 18,
+                y + 11,
+                INK,
+                target_label,
             )
         )
     return format_html_join("", "{}", ((item,) for item in items))
@@ -247,9 +251,12 @@ def line_chart(
         if i % step == 0 or i == count - 1:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>',
+                    '<text x="{}" y="{}" text-anchor="{}" font-size="11" fill="{}">{}</text>',
                     round(x_at(i), 1),
                     top + plot_h + 16,
+                    "end"
+                    if i == count - 1 and count > 1
+                    else ("start" if i == 0 and count > 1 else "middle"),
                     INK,
                     label,
                 )
