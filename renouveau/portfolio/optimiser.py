@@ -178,39 +178,63 @@ def violated(groups: Sequence[Group], x: np.ndarray) -> list[tuple[Group, float]
     return result
 
 
-def feasible(problem: Problem, groups: Sequence[Group], *, time_limit=DEFAULT_TIME_LIMIT) -> bool:
+def feasibility(problem: Problem, groups: Sequence[Group], *, time_limit=DEFAULT_TIME_LIMIT):
+    """True if the groups can hold together, False if proven not, None if unknown (time)."""
     result = _milp(problem.utility, groups, feasibility_only=True, time_limit=time_limit)
-    return result.status in (0, 1) and result.x is not None
+    if result.x is not None and result.status in (0, 1):
+        return True
+    if result.status == 2:
+        return False
+    return None
+
+
+def feasible(problem: Problem, groups: Sequence[Group], *, time_limit=DEFAULT_TIME_LIMIT) -> bool:
+    return feasibility(problem, groups, time_limit=time_limit) is True
 
 
 def diagnose(
     problem: Problem, groups: Sequence[Group] | None = None, *, max_solves: int = 200,
-    time_limit: float = 10.0,
+    time_limit: float = 10.0, deadline_seconds: float = 30.0,
 ) -> tuple[list[Group], bool]:  # fmt: skip
     """An irreducible subset of ``groups`` that cannot hold together, and whether it is proven
-    minimal (False when ``max_solves`` was reached first). Empty when they are feasible.
+    minimal (False when ``max_solves``, the overall ``deadline_seconds`` or an undecided check
+    came first: the set then still conflicts, but may hold a few groups too many). Empty when
+    the groups are feasible.
 
     Groups are first filtered by kind (all budgets, all mandatory projects...), then one by
-    one, so that thousands of simple groups need few solves."""
+    one, so that thousands of simple groups need few solves. A group is dropped only when the
+    rest is *proven* infeasible without it."""
     groups = list(problem.groups if groups is None else groups)
+    deadline = time.perf_counter() + deadline_seconds
+    minimal = True
+
+    def check(trial):
+        nonlocal minimal
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            minimal = False
+            return None
+        answer = feasibility(problem, trial, time_limit=min(time_limit, remaining))
+        if answer is None:
+            minimal = False
+        return answer
+
+    if check(groups) is not False:
+        return ([], True) if minimal else (groups, False)
     solves = 1
-    if feasible(problem, groups, time_limit=time_limit):
-        return [], True
-    kinds = list(dict.fromkeys(g.kind for g in groups))
     core = groups
-    for kind in kinds:
+    for kind in dict.fromkeys(g.kind for g in groups):
         trial = [g for g in core if g.kind != kind]
         solves += 1
-        if not feasible(problem, trial, time_limit=time_limit):
+        if trial and check(trial) is False:
             core = trial
-    minimal = True
     for g in list(core):
-        if solves >= max_solves:
+        if solves >= max_solves or time.perf_counter() >= deadline:
             minimal = False
             break
         trial = [h for h in core if h is not g]
         solves += 1
-        if not feasible(problem, trial, time_limit=time_limit):
+        if trial and check(trial) is False:
             core = trial
     return core, minimal
 

@@ -110,3 +110,21 @@ def test_explain_infeasible_forcing_names_the_incompatibility():
 def test_empty_problem():
     solution = opt.solve(opt.Problem(np.zeros(0), []))
     assert solution.status == opt.OPTIMAL and solution.objective == 0
+
+
+def test_diagnose_feasible_and_out_of_time():
+    n = 2
+    ok = opt.Problem(np.ones(n), [opt.at_most("b", "Budget", "budget", n, [1, 1], 1)])
+    assert opt.diagnose(ok) == ([], True)
+    bad = opt.Problem(
+        np.ones(n),
+        [
+            opt.force_in("a", "A", n, 0),
+            opt.force_in("b", "B", n, 1),
+            opt.incompatible("i", "A/B", n, 0, 1),
+        ],
+    )
+    core, minimal = opt.diagnose(bad, deadline_seconds=0)
+    assert not minimal and len(core) == 3  # still a conflicting set, flagged as maybe too large
+    core, minimal = opt.diagnose(bad)
+    assert minimal and {g.key for g in core} == {"a", "b", "i"}
