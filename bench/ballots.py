@@ -55,6 +55,46 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def server_cpu(master: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers and by the PostgreSQL backends serving
+    this benchmark's database (the machine is shared: wall-clock rates depend on its load, CPU
+    per ballot much less)."""
+    import psycopg
+
+    workers = sum(_cpu(p) for p in [master, *_children(master)])
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [database],
+            )
+        ]
+    return workers, sum(_cpu(p) for p in pids)
+
+
 # ---------------------------------------------------------------- data (in this process)
 
 
@@ -393,6 +433,9 @@ def main(argv=None) -> int:
         "TASKS_BACKEND": "database",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
+    print(
+        f"machine load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     os.environ.update(env)
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
@@ -430,7 +473,22 @@ def main(argv=None) -> int:
             f"{args.clients} threads, PostgreSQL, {os.cpu_count()} CPU cores (clients included)"
         )
         jobs = list(zip(data["cookies"], data["ballots"][: args.http_ballots], strict=True))
-        report("new ballots", hammer(base, path, jobs, args.processes, args.clients))
+        # Warm every worker (imports, connections) with a few ballots that are counted apart.
+        warm, jobs = jobs[: 4 * args.workers], jobs[4 * args.workers :]
+        hammer(base, path, warm, 1, args.workers)
+        before = server_cpu(server.pid, args.database)
+        result = hammer(base, path, jobs, args.processes, args.clients)
+        after = server_cpu(server.pid, args.database)
+        report("new ballots", result)
+        app_cpu, db_cpu = after[0] - before[0], after[1] - before[1]
+        if result["ok"]:
+            per = (app_cpu + db_cpu) / result["ok"]
+            print(
+                f"server CPU per accepted ballot: {1000 * app_cpu / result['ok']:.1f} ms gunicorn "
+                f"+ {1000 * db_cpu / result['ok']:.1f} ms PostgreSQL backends = {1000 * per:.1f} ms; "
+                f"capacity of {os.cpu_count()} dedicated cores at that cost: "
+                f"{os.cpu_count() / per:.0f} ballots/s (derived, not measured)"
+            )
         rng = random.Random(7)  # noqa: S311
         changes = [
             (cookie, data["ballots"][rng.randrange(len(data["ballots"]))])

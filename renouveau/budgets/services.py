@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,13 +96,12 @@ def voter_ineligibility(user, envelope: Envelope) -> str | None:
         return _("Connectez-vous pour voter.")
     if getattr(user, "erased_at", None):
         return _("Ce compte a été supprimé.")
-    commune = user.commune
-    if commune is None:
+    if user.commune_id is None:
         return _(
             "Indiquez votre commune de résidence dans votre profil : seuls les habitants de la "
             "Métropole votent."
         )
-    if envelope.territory_id and commune.territory_id != envelope.territory_id:
+    if envelope.territory_id and _territory_of(user) != envelope.territory_id:
         return _("Cette enveloppe est réservée aux habitants du Territoire %(territory)s.") % {
             "territory": envelope.territory.name
         }
@@ -116,6 +115,15 @@ def voter_ineligibility(user, envelope: Envelope) -> str | None:
         if timezone.now().year - user.birth_year < minimum:
             return _("Le vote est ouvert à partir de %(age)s ans.") % {"age": minimum}
     return None
+
+
+def _territory_of(user) -> int | None:
+    from renouveau.accounts.models import User
+    from renouveau.territories.models import Commune
+
+    if User.commune.is_cached(user) and user.commune is not None:
+        return user.commune.territory_id
+    return Commune.objects.filter(pk=user.commune_id).values_list("territory_id", flat=True).first()
 
 
 def ballot_clean(*, envelope: Envelope, choices: dict[Any, Any], costs: dict[str, Decimal]) -> dict:
@@ -215,6 +223,38 @@ def _envelope_costs_query(envelope: Envelope) -> dict[str, Decimal]:
     }
 
 
+_UPSERT_SQL = (
+    "INSERT INTO {table} (envelope_id, voter_id, source, paper_reference, choices, revision, "
+    "created_at, updated_at) VALUES (%s, %s, 'online', '', %s, 1, %s, %s) "
+    "ON CONFLICT (voter_id, envelope_id) DO UPDATE SET choices = EXCLUDED.choices, "
+    "revision = {table}.revision + 1, updated_at = EXCLUDED.updated_at RETURNING id, revision"
+)
+
+
+def _upsert_online(*, voter, envelope: Envelope, choices: dict) -> tuple[Ballot, bool]:
+    """One atomic ``INSERT ... ON CONFLICT (voter, envelope) DO UPDATE`` (PostgreSQL and SQLite):
+    the unique constraint makes a replay, a double click or a concurrent request update the one
+    ballot instead of adding a second; ``revision`` counts the versions."""
+    table = connection.ops.quote_name(Ballot._meta.db_table)
+    now = timezone.now()
+    field = Ballot._meta.get_field("choices")
+    params = [
+        envelope.pk,
+        voter.pk,
+        field.get_db_prep_save(choices, connection),
+        Ballot._meta.get_field("created_at").get_db_prep_save(now, connection),
+        Ballot._meta.get_field("updated_at").get_db_prep_save(now, connection),
+    ]
+    sql = _UPSERT_SQL.replace("{table}", table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk, revision = cursor.fetchone()
+    ballot = Ballot(
+        pk=pk, envelope=envelope, voter=voter, choices=choices, revision=revision, updated_at=now
+    )
+    return ballot, revision == 1
+
+
 def _upsert(*, lookup: dict, defaults: dict) -> tuple[Ballot, bool]:
     """Insert or update the one ballot matching ``lookup``; the unique constraint decides
     between concurrent inserts (the loser updates the winner's row)."""
@@ -244,9 +284,7 @@ def ballot_cast(*, voter, envelope: Envelope, choices: dict) -> Ballot:
     if reason:
         raise PermissionDenied(reason)
     clean = ballot_clean(envelope=envelope, choices=choices, costs=_envelope_costs(envelope))
-    ballot, created = _upsert(
-        lookup={"voter": voter, "envelope": envelope}, defaults={"choices": clean}
-    )
+    ballot, created = _upsert_online(voter=voter, envelope=envelope, choices=clean)
     # The log says that this person voted (like signing the register), never for what.
     log_action(
         actor=voter,

@@ -199,13 +199,15 @@ def test_changing_and_replaying_a_ballot_leaves_one_ballot(voting, personas):
         services.ballot_cast(voter=voter, envelope=envelope, choices=ids(jardin))
 
 
-def test_upsert_recovers_from_a_lost_insert_race(voting, personas, monkeypatch):
-    """Two requests both find no ballot; the second insert fails on the constraint and updates."""
+def test_paper_upsert_recovers_from_a_lost_insert_race(voting, personas, monkeypatch):
+    """Two agents type the same paper ballot at once: both find no row, the second insert fails
+    on the unique constraint and becomes an update of the first."""
     call, envelope, (jardin, velos, fresque, bancs) = voting
-    voter = personas["resident"]
-    voter.birth_year = 1990
-    services.ballot_cast(voter=voter, envelope=envelope, choices=ids(jardin, velos))
-    real_filter = Ballot.objects.select_for_update
+    agent = personas["commune_agent"]
+    services.ballot_record_paper(
+        agent=agent, envelope=envelope, reference="P-1", choices=ids(jardin, velos)
+    )
+    real = Ballot.objects.select_for_update
 
     class Empty:
         def filter(self, **kwargs):
@@ -215,12 +217,33 @@ def test_upsert_recovers_from_a_lost_insert_race(voting, personas, monkeypatch):
             return None
 
         def get(self, **kwargs):
-            return real_filter().get(**kwargs)
+            return real().get(**kwargs)
 
     monkeypatch.setattr(Ballot.objects, "select_for_update", lambda: Empty())
-    services.ballot_cast(voter=voter, envelope=envelope, choices=ids(fresque, bancs))
+    services.ballot_record_paper(
+        agent=agent, envelope=envelope, reference="P-1", choices=ids(fresque, bancs)
+    )
     assert Ballot.objects.count() == 1
-    assert Ballot.objects.get().choices == ids(fresque, bancs)
+    ballot = Ballot.objects.get()
+    assert ballot.choices == ids(fresque, bancs) and ballot.revision == 2
+
+
+def test_online_ballot_is_one_atomic_upsert(voting, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call, envelope, (jardin, velos, *_rest) = voting
+    voter = personas["resident"]
+    voter.birth_year = 1990
+    services.ballot_cast(voter=voter, envelope=envelope, choices=ids(jardin, velos))
+    envelope = Envelope.objects.select_related("call", "territory").get(pk=envelope.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        services.ballot_cast(voter=voter, envelope=envelope, choices=ids(jardin, velos))
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # The upsert and the audit line; the costs are cached during the vote.
+    assert len(statements) == 2, statements
+    assert "ON CONFLICT" in statements[0] and "core_auditlog" in statements[1]
+    assert Ballot.objects.get().revision == 2
 
 
 @pytest.mark.django_db(transaction=True)
