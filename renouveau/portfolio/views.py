@@ -292,6 +292,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "uses": uses,
             "notes": notes,
             "selected_count": len(chosen),
+            "gap_percent": round(programme.gap * 100, 3) if programme.gap is not None else None,
             "selected_cost": sum(y["cost_eur"] for y in programme.yearly),
             "yearly": [{**y, "text": meur(y["cost_eur"])} for y in programme.yearly],
         },

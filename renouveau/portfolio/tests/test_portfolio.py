@@ -411,3 +411,16 @@ def test_personal_data_export_holds_the_assessors_scores(plan, grid, elected):
                        value=2, justification="Attendu avant l'été")  # fmt: skip
     answers = dict(r for _f, r in personal_data_requested.send(sender=User, user=elected) if r)
     assert answers["portfolio"][0]["justification"] == "Attendu avant l'été"
+
+
+def test_a_programme_stopped_by_the_time_limit_says_how_far_from_the_optimum(client, plan, grid):
+    scenario = services.scenario_create(
+        actor=None,
+        data={"title": "Grand", "first_year": 2026, "last_year": 2026, "is_public": True},
+    )
+    programme = Programme.objects.create(
+        scenario=scenario, status=Programme.Status.TIME_LIMIT, gap=0.0012, objective=10.0
+    )
+    body = client.get(programme.get_absolute_url()).content.decode()
+    assert "prouvée à moins de 0,12 % de l'optimum" in body
+    assert "optimum exact" not in body
