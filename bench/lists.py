@@ -5,7 +5,8 @@
 Creates a fresh PostgreSQL database (``renouveau_bench_lists`` on 127.0.0.1:5432 by default),
 migrates, loads the reference data (no demonstration dataset), inserts ``--items`` offers,
 requests, initiatives and ideas spread over the 92 communes, starts gunicorn with production
-settings on a loopback port (the helpers of ``bench/load.py``), then hammers each list page
+settings on a loopback port (the helpers of ``bench/load.py``; the anonymous page cache is off,
+so that every request renders its list, unless ``--page-cache SECONDS``), then hammers each page
 (first page, a deep page, filters, sorts, and the API) with ``--clients`` threads for
 ``--seconds`` seconds and prints requests/s and p50/p95/p99 latency. Traffic stays on
 127.0.0.1; every loop is bounded in time and count.
@@ -137,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
     parser.add_argument("--database", default="renouveau_bench_lists")
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=0,
+        help="PAGE_CACHE_SECONDS for the server (default 0: every request renders the list)",
+    )
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fill:
@@ -160,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         "DEMO_DATA": "0",
         "LOG_LEVEL": "WARNING",
         "API_ANON_RATE": "1000000/minute",
+        "PAGE_CACHE_SECONDS": str(args.page_cache),
     }
     python = sys.executable
     manage = [python, str(ROOT / "manage.py")]
@@ -218,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: HTTP {status}", file=sys.stderr)
                 return 1
         print(f"{args.items} items per list, gunicorn {args.workers} workers, {args.clients} concurrent clients, "
-              f"{args.seconds:.0f} s per page, PostgreSQL, {os.cpu_count()} CPU cores")  # fmt: skip
+              f"{args.seconds:.0f} s per page, PostgreSQL, {os.cpu_count()} CPU cores, "
+              f"anonymous page cache {args.page_cache} s, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         print(
             f"{'page':52} {'req':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'err':>4}"
         )

@@ -9,6 +9,7 @@ from renouveau.territories.models import Commune, Territory
 
 from .images import photo_clean
 from .models import Category, Flag, Idea, Status
+from .widgets import FastSelect
 
 COMMUNE_ERRORS = {
     "invalid_choice": _(
@@ -39,6 +40,7 @@ class IdeaForm(forms.ModelForm):
             empty_label=_("— Choisir —"),
             error_messages=COMMUNE_ERRORS,
             initial=getattr(user, "commune_id", None),
+            widget=FastSelect,
         )
         self.fields["workstream"].queryset = Workstream.objects.order_by("number")
         self.fields["workstream"].empty_label = _("— Je ne sais pas —")
@@ -112,12 +114,14 @@ class IdeaFilterForm(forms.Form):
         queryset=Workstream.objects.order_by("number"),
         required=False,
         empty_label=_("Tous"),
+        widget=FastSelect,
     )
     territory = forms.ModelChoiceField(
         label=_("Territoire"),
         queryset=Territory.objects.order_by("name"),
         required=False,
         empty_label=_("Tous"),
+        widget=FastSelect,
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
@@ -125,6 +129,7 @@ class IdeaFilterForm(forms.Form):
         required=False,
         empty_label=_("Toutes"),
         error_messages=COMMUNE_ERRORS,
+        widget=FastSelect,
     )
     sort = forms.ChoiceField(
         label=_("Trier par"),

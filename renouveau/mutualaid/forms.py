@@ -20,6 +20,7 @@ from .models import (
     Urgency,
     slots_mask,
 )
+from .widgets import FastSelect
 
 COMMUNE_ERRORS = {
     "invalid_choice": _(
@@ -42,6 +43,7 @@ def commune_field(**kwargs) -> forms.ModelChoiceField:
         queryset=Commune.objects.order_by("name"),
         empty_label=_("— Choisir —"),
         error_messages=COMMUNE_ERRORS,
+        widget=FastSelect,
         **kwargs,
     )
 
@@ -184,6 +186,7 @@ class PostFilterForm(forms.Form):
         queryset=Territory.objects.order_by("name"),
         required=False,
         empty_label=_("Tous"),
+        widget=FastSelect,
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
@@ -191,6 +194,7 @@ class PostFilterForm(forms.Form):
         required=False,
         empty_label=_("Toutes"),
         error_messages=COMMUNE_ERRORS,
+        widget=FastSelect,
     )
     frequency = forms.ChoiceField(
         label=_("Fréquence"), choices=[("", _("Toutes"))] + list(Frequency.choices), required=False

@@ -722,3 +722,35 @@ def test_back_office_pages_load_without_private_fields(client, adults):
     assert "12 rue Secrète" not in html and "06 11 22 33 44" not in html
     for path in ("/back-office/ideas/idea/", "/back-office/ideas/routingrule/"):
         assert client.get(path).status_code == 200
+
+
+def test_fast_select_renders_like_djangos_select(territories):
+    import re
+
+    from django import forms
+
+    from renouveau.mutualaid.widgets import FastSelect
+    from renouveau.territories.models import Commune
+
+    class Both(forms.Form):
+        slow = forms.ModelChoiceField(Commune.objects.order_by("name"), help_text="h")
+        fast = forms.ModelChoiceField(
+            Commune.objects.order_by("name"), help_text="h", widget=FastSelect
+        )
+
+    pk = Commune.objects.get(insee="13055").pk
+    form = Both({"slow": pk, "fast": pk})
+
+    def options(html):
+        return re.findall(r"<option[^>]*>[^<]*</option>", html)
+
+    assert options(str(form["slow"])) == options(str(form["fast"]))
+    assert len(options(str(form["fast"]))) == 93
+    assert "selected>Marseille</option>" in str(form["fast"])
+    for attribute in (
+        'name="fast"',
+        'id="id_fast"',
+        "required",
+        'aria-describedby="id_fast_helptext"',
+    ):
+        assert attribute in str(form["fast"])
