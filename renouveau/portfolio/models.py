@@ -319,6 +319,7 @@ class Programme(models.Model):
     constraints cannot hold together. Kept so that runs can be compared side by side."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("calcul en cours")
         OPTIMAL = "optimal", _("optimal")
         TIME_LIMIT = "time_limit", _("meilleur trouvé dans le temps imparti")
         INFEASIBLE = "infeasible", _("contraintes incompatibles")

@@ -229,6 +229,54 @@ def constraint_remove(*, actor, constraint: ScenarioConstraint) -> None:
     constraint.delete()
 
 
+# Above this many candidate projects, a run goes to a background task (the solve may take
+# up to BACKGROUND_TIME_LIMIT seconds); below, it runs within the request.
+BACKGROUND_THRESHOLD = 150
+BACKGROUND_TIME_LIMIT = 300.0
+
+
+@transaction.atomic
+def scenario_run_enqueue(*, actor, scenario: Scenario) -> Programme:
+    """Queue a run: a pending Programme now, computed by ``programme_compute_task``."""
+    from .tasks import programme_compute_task
+
+    programme = Programme.objects.create(
+        scenario=scenario,
+        status=Programme.Status.PENDING,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    log_action(actor=actor, action="portfolio.scenario_run_queued", obj=scenario,
+               data={"programme": programme.pk})  # fmt: skip
+    transaction.on_commit(lambda: programme_compute_task.enqueue(programme.pk))
+    return programme
+
+
+@transaction.atomic
+def programme_compute(
+    *, programme: Programme, time_limit: float = BACKGROUND_TIME_LIMIT
+) -> Programme:
+    """Compute a pending programme in place (called by the task)."""
+    from .optimiser import solve
+    from .programming import build_problem, programme_from_solution
+
+    programme = (
+        Programme.objects.select_for_update().select_related("scenario").get(pk=programme.pk)
+    )
+    if programme.status != Programme.Status.PENDING:
+        return programme
+    built = build_problem(programme.scenario)
+    solution = solve(built.problem, time_limit=time_limit)
+    computed = programme_from_solution(programme.scenario, built, solution)
+    for field in ("status", "objective", "gap", "seconds", "fingerprint", "candidates", "utilities",
+                  "selected", "uses", "conflict", "conflict_minimal", "yearly"):  # fmt: skip
+        setattr(programme, field, getattr(computed, field))
+    programme.save()
+    log_action(actor=None, action="portfolio.scenario_run", obj=programme.scenario,
+               data={"programme": programme.pk, "status": programme.status,
+                     "selected": len(programme.selected), "objective": programme.objective})  # fmt: skip
+    return programme
+
+
 @transaction.atomic
 def scenario_run(*, actor, scenario: Scenario, time_limit: float | None = None) -> Programme:
     """Solve the scenario's programme and keep it (infeasibility is a result, not an error)."""

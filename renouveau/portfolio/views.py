@@ -18,6 +18,7 @@ from .forms import ConstraintForm, ScenarioForm, ScoreForm
 from .models import Programme, Scenario, ScenarioConstraint
 from .programming import explain_project, meur
 from .selectors import (
+    candidate_projects,
     criteria_of,
     grid_current,
     latest_programme,
@@ -243,6 +244,10 @@ def constraint_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @rate_limited("portfolio-run", limit=30, period=600)
 def scenario_run(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = get_object_or_404(Scenario, slug=slug)
+    if candidate_projects().count() > services.BACKGROUND_THRESHOLD:
+        programme = services.scenario_run_enqueue(actor=request.user, scenario=scenario)
+        messages.info(request, _("Le calcul est lancé ; il peut prendre quelques minutes."))
+        return redirect(programme)
     programme = services.scenario_run(actor=request.user, scenario=scenario)
     if programme.status == Programme.Status.INFEASIBLE:
         messages.warning(

@@ -424,3 +424,24 @@ def test_a_programme_stopped_by_the_time_limit_says_how_far_from_the_optimum(cli
     body = client.get(programme.get_absolute_url()).content.decode()
     assert "prouvée à moins de 0,12 % de l'optimum" in body
     assert "optimum exact" not in body
+
+
+def test_large_portfolios_run_in_a_background_task(client, plan, grid, metropolis_agent, monkeypatch,
+                                                   django_capture_on_commit_callbacks):  # fmt: skip
+    transport = Workstream.objects.get(number=5)
+    scenario, _projects = _programme_setup(grid, metropolis_agent, transport)
+    monkeypatch.setattr(services, "BACKGROUND_THRESHOLD", 2)
+    client.force_login(metropolis_agent)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"{scenario.get_absolute_url()}calculer/")
+    programme = Programme.objects.get(scenario=scenario)
+    assert programme.status == Programme.Status.PENDING
+    pending = client.get(response["Location"]).content.decode()
+    assert "Calcul en cours" in pending
+    for callback in callbacks:  # the task (immediate backend in tests)
+        callback()
+    programme.refresh_from_db()
+    assert programme.status == Programme.Status.OPTIMAL and programme.selected
+    assert AuditLog.objects.filter(
+        action="portfolio.scenario_run_queued", actor=metropolis_agent
+    ).exists()
