@@ -70,6 +70,10 @@ def _post_list(request: HttpRequest, *, kind: str) -> HttpResponse:
         form, filters = _filters(RequestFilterForm, request)
         queryset = selectors.request_list(filters=filters) if filters is not None else None
     template = f"mutualaid/{kind}_list.html"
+    if queryset is not None and request.user.is_authenticated:
+        blocked = selectors.blocked_user_ids(request.user)
+        if blocked:
+            queryset = queryset.exclude(author_id__in=blocked)
     if queryset is None:
         return render(request, template, {"form": form, "page": None}, status=400)
     page = paginate(request, queryset, per_page=PER_PAGE)

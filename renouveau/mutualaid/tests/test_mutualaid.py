@@ -540,9 +540,10 @@ def test_blocking_stops_messages_and_proposals(client, adults):
     client.force_login(helper)
     response = client.post(match.get_absolute_url(), {"body": "Pourquoi ?"})
     assert response.status_code == 400 and not Message.objects.exists()
-    # The blocked person no longer sees the blocker's requests.
-    other_request = make_request(resident)
+    # The blocked person no longer sees the blocker's requests, in the list nor on their page.
+    other_request = make_request(resident, title="Demande de la personne qui bloque")
     assert client.get(other_request.get_absolute_url()).status_code == 404
+    assert other_request.title not in client.get(reverse("mutualaid:request_list")).content.decode()
     client.force_login(resident)
     block = Block.objects.get()
     client.post(reverse("mutualaid:block_delete", args=[block.pk]))
