@@ -35,7 +35,7 @@ class PostSerializer(serializers.ModelSerializer):
         path = obj.get_absolute_url()
         return request.build_absolute_uri(path) if request else path
 
-    base_fields = [
+    PUBLIC_FIELDS = [
         "id",
         "url",
         "category",
@@ -58,13 +58,13 @@ class PostSerializer(serializers.ModelSerializer):
 class HelpOfferSerializer(PostSerializer):
     class Meta:
         model = HelpOffer
-        fields = [*PostSerializer.base_fields, "capacity"]
+        fields = [*PostSerializer.PUBLIC_FIELDS, "capacity"]
 
 
 class HelpRequestSerializer(PostSerializer):
     class Meta:
         model = HelpRequest
-        fields = [*PostSerializer.base_fields, "urgency", "helpers_needed"]
+        fields = [*PostSerializer.PUBLIC_FIELDS, "urgency", "helpers_needed"]
 
 
 class InitiativeSerializer(serializers.ModelSerializer):
