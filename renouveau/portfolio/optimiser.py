@@ -101,9 +101,19 @@ class Problem:
 
 @dataclass
 class GroupUse:
+    """How a programme uses a group. ``blocks``: left-out projects that the group alone keeps
+    out (adding one of them alone would break it); ``forces``: chosen projects that the group
+    alone keeps in (removing one alone would break it). The group limits the choice
+    ("binding") when either is positive."""
+
     group: Group
     activity: float
-    binding: bool  # no room left: at (or within tolerance of) one of its bounds
+    blocks: int = 0
+    forces: int = 0
+
+    @property
+    def binding(self) -> bool:
+        return self.blocks > 0 or self.forces > 0
 
 
 @dataclass
@@ -151,17 +161,32 @@ def _tolerance(bound: float) -> float:
     return 1e-6 * max(1.0, abs(bound))
 
 
+def _breaks(g: Group, values: np.ndarray) -> np.ndarray:
+    """For a (k × m) array of row activities, which columns break the group's bounds."""
+    lb, ub = g.lb[:, None], g.ub[:, None]
+    tol_u = np.where(np.isfinite(ub), 1e-6 * np.maximum(1.0, np.abs(ub)), 0)
+    tol_l = np.where(np.isfinite(lb), 1e-6 * np.maximum(1.0, np.abs(lb)), 0)
+    return ((values > ub + tol_u) | (values < lb - tol_l)).any(axis=0)
+
+
 def group_uses(groups: Sequence[Group], x: np.ndarray) -> list[GroupUse]:
+    x = np.asarray(x, dtype=float)
+    chosen = x > 0.5
     uses = []
     for g in groups:
         activity = g.rows @ x
-        binding = bool(
-            np.any(
-                (np.isfinite(g.ub) & (g.ub - activity <= [_tolerance(b) for b in g.ub]))
-                | (np.isfinite(g.lb) & (activity - g.lb <= [_tolerance(b) for b in g.lb]))
+        dense = g.rows.toarray()  # k × n, k is 1 for every group built here
+        # Adding project i (if out) or removing it (if in): activity ± its column.
+        moved = activity[:, None] + np.where(chosen, -dense, dense)
+        broken = _breaks(g, moved) & np.any(dense != 0, axis=0)
+        uses.append(
+            GroupUse(
+                g,
+                float(activity.sum()),
+                int((broken & ~chosen).sum()),
+                int((broken & chosen).sum()),
             )
         )
-        uses.append(GroupUse(g, float(activity.sum()), binding))
     return uses
 
 
@@ -316,7 +341,7 @@ def explain(problem: Problem, solution: Solution, index: int, *,
             int(i) for i in np.nonzero(solution.selected & ~alternative.selected)[0] if i != index
         ]
         explanation.alternative_binding = [
-            u.group for u in alternative.uses if u.binding and u.group is not forced
+            u.group for u in alternative.uses if u.blocks and u.group is not forced
         ]
     elif alternative.status == INFEASIBLE:
         conflict, _minimal = diagnose(problem, [*problem.groups, forced])

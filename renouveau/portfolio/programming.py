@@ -216,6 +216,7 @@ def programme_from_solution(scenario: Scenario, built: Built, solution: opt.Solu
                 "key": u.group.key, "label": u.group.label, "kind": u.group.kind,
                 "activity": u.activity, "lb": _finite(u.group.lb.sum()),
                 "ub": _finite(u.group.ub.sum()), "binding": u.binding,
+                "blocks": u.blocks, "forces": u.forces,
             }
             for u in solution.uses
         ]  # fmt: skip

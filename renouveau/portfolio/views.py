@@ -284,9 +284,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notes = [u["label"] for u in programme.uses if u.get("kind") == "note"]
     for use in uses:
         money = use["kind"] in ("budget", "workstream_min")
-        use["activity_text"] = meur(use["activity"]) if money else f"{use['activity']:g}"
         bound = use["ub"] if use["ub"] is not None else use["lb"]
         use["percent"] = round(100 * use["activity"] / bound) if money and bound else None
+        if money:
+            use["activity_text"] = meur(use["activity"])
+        elif use["kind"] == "share":
+            use["activity_text"] = _("marge : %(amount)s") % {"amount": meur(use["activity"])}
+        else:
+            use["activity_text"] = "—"
     return render(
         request,
         "portfolio/programme.html",

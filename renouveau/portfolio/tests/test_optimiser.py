@@ -128,3 +128,19 @@ def test_diagnose_feasible_and_out_of_time():
     assert not minimal and len(core) == 3  # still a conflicting set, flagged as maybe too large
     core, minimal = opt.diagnose(bad)
     assert minimal and {g.key for g in core} == {"a", "b", "i"}
+
+
+def test_group_uses_count_blocked_and_forced_projects():
+    n = 3
+    problem = opt.Problem(
+        np.array([1.0, 1.0, 1.0]),
+        [
+            opt.at_least("floor", "Minimum", "workstream_min", n, [3, 3, 0], 5),
+            opt.at_most("budget", "Budget", "budget", n, [3, 3, 2], 7),
+        ],
+    )
+    solution = opt.solve(problem)
+    assert list(solution.selected) == [True, True, False]
+    floor, budget = solution.uses
+    assert (floor.forces, floor.blocks) == (2, 0)  # removing either project breaks the minimum
+    assert (budget.forces, budget.blocks) == (0, 1)  # the third project does not fit
