@@ -23,13 +23,13 @@ def test_search_with_filters_updates_in_place_and_url_is_shareable(browse, seede
     page = browse.page
     browse.goto("/aides/")
     assert "14 aides trouvées" in page.inner_text(".aids-count")
-    page.fill("#id_q", "remboursement")
+    page.fill("#id_q", "abonnement")
     page.click(".aids-filters button[type=submit] >> nth=0")
-    page.wait_for_url(re.compile(r"q=remboursement"))
-    page.wait_for_function("document.querySelector('.aids-count').innerText.includes('3 aides')")
+    page.wait_for_url(re.compile(r"q=abonnement"))
+    page.locator(".aids-count", has_text="3 aides trouvées").wait_for()
     page.check("input[name=public][value=transit_user]")  # htmx: change → in-place update
     page.wait_for_url(re.compile(r"public=transit_user"))
-    page.wait_for_function("document.querySelector('.aids-count').innerText.includes('1 aide ')")
+    page.locator(".aids-count", has_text="1 aide trouvée").wait_for()
     assert "Remboursement des abonnements RTM" in page.inner_text("#aid-results")
     browse.check()
     shared = page.url

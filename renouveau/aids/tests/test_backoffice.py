@@ -263,3 +263,17 @@ def test_csv_export_reimports_unchanged(client, personas, funders):
     assert (report.created, report.updated, report.errors) == (0, 1, [])
     aid.refresh_from_db()
     assert aid.title == "Aller-retour" and aid.amount_max == 250
+
+
+def test_backoffice_list_query_count_is_constant(
+    client, personas, funders, django_assert_max_num_queries
+):
+    client.force_login(personas["commune_agent"])
+    make_aid(funders["marseille"], title="Une")
+    with django_assert_max_num_queries(40) as first:
+        client.get("/aides/gestion/")
+    for i in range(15):
+        make_aid(funders["marseille"], title=f"Aide {i}")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get("/aides/gestion/")
+    assert response.content.decode().count("/aides/gestion/") >= 16
