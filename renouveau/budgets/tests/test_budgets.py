@@ -134,6 +134,14 @@ PERMS = {
     "budgets.record_paper": {Phase.VOTE: {"commune_agent", "metropolis_agent", "administrator"}},
     "budgets.close_vote": {Phase.VOTE: {"metropolis_agent", "administrator"}},
     "budgets.view_results": {p: set(PERSONAS) for p in (Phase.RESULTS, Phase.IMPLEMENTATION)},
+    "budgets.manage_envelope": {
+        p: {"metropolis_agent", "administrator"}
+        for p in (Phase.UPCOMING, Phase.SUBMISSION, Phase.REVIEW)
+    },
+    "budgets.track_project": {
+        p: {"commune_agent", "metropolis_agent", "administrator"}
+        for p in (Phase.RESULTS, Phase.IMPLEMENTATION)
+    },
 }
 
 
@@ -146,7 +154,11 @@ def test_budget_permission_matrix_persona_by_phase(voting, personas, perm):
     for phase in Phase:
         move_call(call, phase)
         envelope.call = call
-        obj = envelope if perm in ("budgets.vote", "budgets.record_paper") else call
+        obj = (
+            envelope
+            if perm in ("budgets.vote", "budgets.record_paper", "budgets.track_project")
+            else call
+        )
         for name in PERSONAS:
             user = AnonymousUser() if name == "anonymous" else personas[name]
             expected = name in PERMS[perm].get(phase, set())

@@ -370,6 +370,8 @@ def test_project_list_of_300_projects_has_a_constant_query_count(
     assert full == small == page6, (small, full, page6)
     with django_assert_max_num_queries(12):
         client.get(url)
+    partial = client.get(url + "?statut=accepted", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="resultats"' in partial and "<html" not in partial
     assert client.get(url + "?page=7").status_code == 404
     assert client.get(url + "?page=x").status_code == 400
 
