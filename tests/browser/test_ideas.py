@@ -103,3 +103,15 @@ def test_list_with_demo_data_filters_in_place(browse, plan):
         "document.querySelector('#idea-results h3').innerText.includes('Ateliers vélo')"
     )
     browse.check()
+
+
+def test_location_picker_fills_the_fields(browse, personas, settings):
+    settings.TILE_URL = "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    browse.login(personas["resident"])
+    browse.goto("/idees/nouvelle/", check=False)
+    page = browse.page
+    page.wait_for_selector("#location-map.leaflet-container")
+    browse.check()
+    page.locator("#location-map").click(position={"x": 150, "y": 120})
+    assert page.input_value("#id_latitude") and page.input_value("#id_longitude")
+    assert 43.0 < float(page.input_value("#id_latitude")) < 44.0

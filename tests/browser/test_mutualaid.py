@@ -155,3 +155,17 @@ def test_public_pages_with_demo_data_are_accessible(browse, plan):
         "!document.querySelector('#results').innerText.includes('réparation')"
     )
     browse.check()
+
+
+def test_initiative_map_with_tiles_is_accessible(browse, plan, settings):
+    from renouveau.mutualaid import demo
+
+    demo.load()
+    # Same-origin "tiles" (any image): no network, and the CSP's img-src 'self' allows them.
+    settings.TILE_URL = "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    browse.goto("/entraide/initiatives/", check=False)
+    page = browse.page
+    page.wait_for_selector("#map .leaflet-marker-icon")
+    assert page.locator("#map .leaflet-marker-icon").count() == 2
+    assert page.locator("#initiative-results > li").count() == 2  # the list is still there
+    browse.check()
