@@ -304,6 +304,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "HelpCategoryEnum": "renouveau.mutualaid.models.Category",
+        "HelpPostStatusEnum": "renouveau.mutualaid.models.PostStatus",
+        "IdeaCategoryEnum": "renouveau.ideas.models.Category",
+        "IdeaStatusEnum": "renouveau.ideas.models.Status",
+    },
 }
 
 LOGGING = {
