@@ -31,6 +31,29 @@ from .selectors import (
 )
 
 PER_PAGE = 20
+COUNT_CAP = 1000
+
+
+class CappedCount:
+    """A queryset whose ``count()`` stops at ``COUNT_CAP + 1``: the database stops counting
+    there ("plus de 1 000 aides"), which keeps very common words cheap. Slicing is the
+    queryset's own."""
+
+    ordered = True
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    def __getitem__(self, key):
+        return self.queryset[key]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
 CHOICES_CACHE_SECONDS = 300
 
 
@@ -106,11 +129,12 @@ def aid_index(request: HttpRequest) -> HttpResponse:
     else:
         filters = form.filters() if form.is_bound else AidFilters()
         searched = not filters.is_empty()
-        page = paginate(request, aid_search(filters=filters), per_page=PER_PAGE)
+        page = paginate(request, CappedCount(aid_search(filters=filters)), per_page=PER_PAGE)
     context = {
         "form": form,
         "page": page,
         "searched": searched,
+        "count_cap": COUNT_CAP,
         **({} if request.htmx else _filter_context(form)),
         "alert_form": AlertForm(
             initial={"email": request.user.email if request.user.is_authenticated else ""}

@@ -215,3 +215,16 @@ def test_search_page_in_english(client, energy_aids):
     client.cookies["django_language"] = "en"
     body = client.get("/aides/", {"q": "énergie"}).content.decode()
     assert "The panorama of aid schemes" in body and "2 aids found" in body
+
+
+def test_count_is_capped_for_very_common_words(client, funders, monkeypatch):
+    from renouveau.aids import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for i in range(5):
+        make_aid(funders["metropolis"], title=f"Aide au loyer {i}")
+    response = client.get("/aides/", {"q": "loyer"})
+    assert "Plus de 3 aides trouvées" in response.content.decode()
+    # Pages stop after the cap (+1): beyond, the resident is asked to refine the search.
+    assert response.context["page"].paginator.count == 4
+    assert len(response.context["page"].object_list) == 4
