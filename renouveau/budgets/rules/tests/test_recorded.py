@@ -131,3 +131,21 @@ def _exhaustive_or_over(comp, selected) -> bool:
     chosen = set(selected)
     mes = MES(comp)
     return all(c.j in chosen or c.cost + spent > comp.budget for c in mes.cands)
+
+
+def test_praga_add1_stops_where_recorded():
+    """Our Add1 on the flagship instance stops at the increment k whose MES runs (k and k - 1)
+    were checked against pabutools (mes@k records): k exhaustive or next one over budget."""
+    name = "Poland_Warszawa_2020_Praga-Poludnie.pb"
+    if not REFERENCE.exists() or not (SHARED / name).exists():
+        pytest.skip("reference or instance not available")
+    results = json.loads(REFERENCE.read_text())["instances"][name]["results"]
+    recorded = sorted(
+        int(key[4:].split("/")[0]) for key in results if key.startswith("mes@") and "/cost" in key
+    )
+    if not recorded:
+        pytest.skip("no mes@k record")
+    outcome = _outcome(name, "mes-add1-greedy", "cost")
+    assert outcome.add1_increments == recorded[-1]
+    expected = results[f"mes@{recorded[-1]}/cost"]["selected"]
+    assert outcome.selected[: len(expected)] == expected
