@@ -106,12 +106,17 @@ def hammer(base: str, path: str, clients: int, seconds: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("pages", nargs="*", default=DEFAULT_PAGES)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--database", default="renouveau_bench")
     parser.add_argument("--no-setup", action="store_true", help="reuse the database as it is")
     args = parser.parse_args(argv)
@@ -162,10 +167,14 @@ def main(argv: list[str] | None = None) -> int:
             httpx.get(base + path, timeout=10)
         print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s per page, "
               f"PostgreSQL, {os.cpu_count()} CPU cores")  # fmt: skip
-        print(f"{'page':55} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        print(
+            f"{'page':55} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
+        )
         for path in args.pages:
             r = hammer(base, path, args.clients, args.seconds)
-            print(f"{r['path']:55} {r['requests']:7d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d}")
+            print(
+                f"{r['path']:55} {r['requests']:7d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=20)
