@@ -290,6 +290,7 @@ def ballot_cast(*, voter, envelope: Envelope, choices: dict) -> Ballot:
         actor=voter,
         action="budgets.ballot_cast" if created else "budgets.ballot_changed",
         obj=envelope,
+        public_change=False,  # ballots stay secret until the results: no public page changes
     )
     return ballot
 

@@ -16,16 +16,25 @@ def _jsonable(data: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def log_action(
-    *, actor: Any | None, action: str, obj: models.Model | None = None, data: dict | None = None
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict | None = None,
+    public_change: bool = True,
 ) -> AuditLog:
-    """Write one audit line. Call it from a service, inside the service's transaction."""
+    """Write one audit line. Call it from a service, inside the service's transaction.
+
+    ``public_change=False`` for writes that change nothing an anonymous visitor sees (a ballot
+    cast while the vote is open): they do not invalidate the anonymous page cache."""
     if not transaction.get_connection().in_atomic_block:
         # Services are atomic; a call outside a transaction is a programming error we still log.
         pass
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False) if obj else None
     from .middleware import AnonymousPageCacheMiddleware
 
-    transaction.on_commit(AnonymousPageCacheMiddleware.bump)
+    if public_change:
+        transaction.on_commit(AnonymousPageCacheMiddleware.bump)
     return AuditLog.objects.create(
         actor=actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None,
         action=action,

@@ -64,3 +64,21 @@ def test_responses_with_a_csrf_token_or_a_cookie_are_not_shareable(rf):
     response.set_cookie("x", "1")
     assert not AnonymousPageCacheMiddleware._shareable(request, response)
     assert not AnonymousPageCacheMiddleware._shareable(request, HttpResponse("no", status=404))
+
+
+def test_private_writes_do_not_invalidate_the_cache(
+    client, plan, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from renouveau.core.middleware import AnonymousPageCacheMiddleware
+    from renouveau.core.services import log_action
+
+    settings.PAGE_CACHE_SECONDS = 60
+    before = cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        log_action(actor=None, action="budgets.ballot_cast", obj=plan, public_change=False)
+    assert (cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0) == before
+    with django_capture_on_commit_callbacks(execute=True):
+        log_action(actor=None, action="plan.changed", obj=plan)
+    assert cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) == before + 1
