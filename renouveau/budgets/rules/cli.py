@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -99,11 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ElectionError as exc:
         print(f"renouveau-pb: error: {args.file}: {exc.reason}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        for pid in outcome.selected:
-            print(pid)
+    try:
+        if args.json:
+            print(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            for pid in outcome.selected:
+                print(pid)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 
