@@ -4,12 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from renouveau.core.widgets import FastSelect
 from renouveau.plan.models import Workstream
 from renouveau.territories.models import Commune, Territory
 
 from .images import photo_clean
 from .models import Category, Flag, Idea, Status
-from .widgets import FastSelect
 
 COMMUNE_ERRORS = {
     "invalid_choice": _(

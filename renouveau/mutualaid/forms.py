@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renouveau.core.widgets import FastSelect
 from renouveau.territories.models import Commune, Territory
 
 from .models import (
@@ -20,7 +21,6 @@ from .models import (
     Urgency,
     slots_mask,
 )
-from .widgets import FastSelect
 
 COMMUNE_ERRORS = {
     "invalid_choice": _(

@@ -730,7 +730,7 @@ def test_fast_select_renders_like_djangos_select(territories):
 
     from django import forms
 
-    from renouveau.mutualaid.widgets import FastSelect
+    from renouveau.core.widgets import FastSelect
     from renouveau.territories.models import Commune
 
     class Both(forms.Form):
