@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from renouveau.calls.models import Call, Phase
+from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 
@@ -203,13 +204,7 @@ def _envelope_form_view(request, call: Call, envelope: Envelope | None):
             try:
                 services.envelope_save(actor=request.user, envelope=obj)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.error_dict.items():
-                        for e in errors:
-                            form.add_error(field if field in form.fields else None, e)
-                else:
-                    for m in exc.messages:
-                        form.add_error(None, m)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("L'enveloppe est enregistrée."))
                 return redirect(call)

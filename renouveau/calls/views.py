@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.plan.models import Workstream
@@ -47,16 +48,6 @@ def _submission_or_404(request: HttpRequest, slug: str, pk: int) -> Submission:
     ):
         raise Http404(_("Ce projet a été retiré par son auteur."))
     return submission
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _submission_context(request: HttpRequest, submission: Submission, **extra) -> dict:
@@ -126,7 +117,7 @@ def call_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, data=data, themes=form.cleaned_data["themes"]
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("L'appel à projets a été créé."))
                 return redirect(call)
@@ -151,7 +142,7 @@ def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     themes=form.cleaned_data["themes"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("L'appel à projets a été modifié."))
                 return redirect(call)
@@ -218,7 +209,7 @@ def submission_create(request: HttpRequest, slug: str) -> HttpResponse:
                     author=request.user, call=call, data=form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -263,7 +254,7 @@ def submission_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     data=form.cleaned_data,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Votre projet a été modifié."))
                 return redirect(submission)
@@ -299,7 +290,7 @@ def submission_coauthor(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 actor=request.user, submission=submission, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Le co-auteur a été ajouté."))
             return redirect(submission)
@@ -352,7 +343,7 @@ def submission_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         reason=data.get("reason") or "",
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("L'analyse du projet est enregistrée."))
                 return redirect(submission)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 
@@ -21,14 +22,6 @@ from .models import Comment, Flag, Idea
 from .rules import can_moderate
 
 PER_PAGE = 20
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _filtered(request: HttpRequest):
@@ -105,7 +98,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
             try:
                 idea = services.idea_create(author=request.user, data=data, photo=photo)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -193,7 +186,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.comment_add(author=request.user, idea=idea, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Commentaire publié."))
             return redirect(idea)
@@ -213,7 +206,7 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.idea_status_change(actor=request.user, idea=idea, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Réponse publiée ; l'auteur est prévenu par e-mail."))
             return redirect(idea)

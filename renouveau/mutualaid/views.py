@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
+from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 
@@ -32,14 +33,6 @@ from .models import Block, HelpOffer, HelpRequest, Initiative, Match, Message, R
 from .rules import can_moderate
 
 PER_PAGE = 20
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _filters(form_class, request: HttpRequest):
@@ -101,7 +94,7 @@ def _post_create(request: HttpRequest, *, form_class, service, kind: str) -> Htt
                     services.user_birth_year_set(user=request.user, birth_year=data["birth_year"])
                 post = service(author=request.user, data=data)
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Votre annonce est publiée."))
                 return redirect(post)
@@ -176,7 +169,7 @@ def _post_detail(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
                         note=form.cleaned_data["note"],
                     )
                 except ValidationError as exc:
-                    _apply_service_errors(form, exc)
+                    form_add_errors(form, exc)
                 else:
                     messages.success(
                         request,
@@ -310,7 +303,7 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     sender=request.user, match=match, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 messages.success(request, _("Message envoyé."))
                 return redirect(match)
@@ -364,7 +357,7 @@ def testimony_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.testimony_add(author=request.user, match=match, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _apply_service_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Merci pour votre témoignage."))
             return redirect(match)
@@ -447,7 +440,7 @@ def initiative_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user, organisation=organisation, data=data
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc)
+                form_add_errors(form, exc)
             else:
                 if organisation.is_verified:
                     messages.success(request, _("Votre initiative est publiée."))
