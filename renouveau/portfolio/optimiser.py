@@ -127,6 +127,7 @@ class Solution:
     conflict_minimal: bool = True
     message: str = ""
     gap: float | None = None  # proven relative gap to the optimum (0 when optimal)
+    bound: float | None = None  # proven upper bound on the utility (= objective when optimal)
 
     @property
     def feasible(self) -> bool:
@@ -285,9 +286,11 @@ def solve(
         status = OPTIMAL if result.status == 0 else TIME_LIMIT
         objective = float(problem.utility @ x)
         gap = getattr(result, "mip_gap", None)
+        bound = getattr(result, "mip_dual_bound", None)
         return Solution(
             status, selected, objective, seconds, group_uses(groups, x), message=result.message,
             gap=0.0 if status == OPTIMAL else (float(gap) if gap is not None else None),
+            bound=objective if status == OPTIMAL else (-float(bound) if bound is not None else None),
         )  # fmt: skip
     if result.status == 2:
         conflict, minimal = diagnose(problem, groups) if diagnose_infeasible else (groups, False)

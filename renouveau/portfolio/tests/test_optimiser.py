@@ -53,6 +53,7 @@ def test_optimal_against_brute_force(seed):
         return
     assert solution.status == opt.OPTIMAL
     assert solution.objective == pytest.approx(best)
+    assert solution.bound == pytest.approx(best) and solution.gap == 0
     assert not opt.violated(problem.groups, solution.selected.astype(int))
 
 
@@ -144,3 +145,26 @@ def test_group_uses_count_blocked_and_forced_projects():
     floor, budget = solution.uses
     assert (floor.forces, floor.blocks) == (2, 0)  # removing either project breaks the minimum
     assert (budget.forces, budget.blocks) == (0, 1)  # the third project does not fit
+
+
+def test_time_limit_keeps_the_best_programme_and_its_proven_bound():
+    # A 1 500-project knapsack over 6 tight yearly budgets is not proven optimal in 0.2 s:
+    # the result is the best programme found, feasible, with an upper bound on the optimum.
+    rng = np.random.default_rng(7)
+    n, years = 1500, 6
+    utility = rng.integers(0, 157, n) / 156
+    costs = np.round(
+        rng.lognormal(np.log(3e6), 0.8, (n, years)) * (rng.random((n, years)) < 0.5), -3
+    )
+    groups = [
+        opt.at_most(f"b{y}", f"Budget {y}", "budget", n, costs[:, y], 0.35 * costs[:, y].sum())
+        for y in range(years)
+    ]
+    problem = opt.Problem(utility, groups)
+    solution = opt.solve(problem, time_limit=0.2)
+    assert solution.status in (opt.OPTIMAL, opt.TIME_LIMIT)
+    assert solution.feasible and not opt.violated(groups, solution.selected.astype(int))
+    assert solution.objective == pytest.approx(float(utility @ solution.selected))
+    assert solution.bound >= solution.objective - 1e-9
+    if solution.status == opt.TIME_LIMIT:
+        assert solution.gap > 0 and solution.bound > solution.objective
