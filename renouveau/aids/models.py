@@ -244,10 +244,13 @@ class Aid(TimeStampedModel, DemoFlagModel):
     # Search: ``search_text`` is the accent- and case-free, lightly stemmed text of every
     # searchable field (SQLite search, PostgreSQL trigram fallback); ``search_extra`` holds the
     # labels of related rows (funders, places, chantiers); ``search_vector`` is the
-    # weighted tsvector (PostgreSQL only; stays NULL on SQLite). Both maintained by services.
+    # weighted tsvector of everything and ``search_head`` the small one of the title (A),
+    # promise and keywords (B) that orders the results by relevance groups (PostgreSQL only;
+    # both stay NULL on SQLite). All maintained by services (``aids_reindex``).
     search_text = models.TextField(editable=False, blank=True, default="")
     search_extra = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(null=True, editable=False)
 
     objects = AidQuerySet.as_manager()
 
@@ -257,6 +260,7 @@ class Aid(TimeStampedModel, DemoFlagModel):
         verbose_name_plural = _("aides")
         indexes = [
             GinIndex(fields=["search_vector"], name="aid_search_vector_gin"),
+            GinIndex(fields=["search_head"], name="aid_search_head_gin"),
             GinIndex(fields=["audiences"], name="aid_audiences_gin"),
             GinIndex(fields=["aid_types"], name="aid_types_gin"),
             # The default listing: published, newest first.

@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import (
     Case,
     Exists,
-    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -121,21 +120,24 @@ def open_on_condition(day: dt.date) -> Q:
     )
 
 
-def _text_search(queryset: QuerySet[Aid], q: str) -> tuple[QuerySet[Aid], bool]:
-    """Filter on the text; returns the queryset and whether a ``rank`` is annotated."""
+def _text_search(queryset: QuerySet[Aid], q: str) -> tuple[QuerySet[Aid], list[Q] | None]:
+    """Filter on the text; returns the queryset and the relevance groups, best first (a
+    match of group ``n`` is in no earlier group), or ``None`` when there is no text.
+
+    PostgreSQL: every word in the title, promise or keywords (the small ``search_head``
+    vector), then every word anywhere (``search_vector``). SQLite: one group, ranked by a
+    ``rank``/``position`` annotation (a match near the start of the text, the title, first).
+    """
     words = query_tokens(q)
     if not words:
-        return queryset, False
+        return queryset, None
     if is_postgres():
-        from django.contrib.postgres.search import SearchRank
-
         query = _corrected_query(q)
         if query is None:
-            return queryset.none(), False
-        queryset = queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
-        return queryset, True
+            return queryset.none(), None
+        # search_head is a part of search_vector: the groups need no negation, which keeps
+        # the planner's estimates right (see AidResults._page_ids).
+        return queryset.filter(search_vector=query), [Q(search_head=query), Q(search_vector=query)]
     condition = Q()
     for word in words:
         condition &= Q(search_text__contains=" " + word)
@@ -148,7 +150,7 @@ def _text_search(queryset: QuerySet[Aid], q: str) -> tuple[QuerySet[Aid], bool]:
             output_field=FloatField(),
         ),
     )
-    return queryset, True
+    return queryset, [condition]
 
 
 CORRECTIONS_PER_WORD = 3
@@ -176,11 +178,7 @@ def _corrected_query(q: str):
     words = query_words(q)
     if not words:
         return None
-    corrections: dict[str, list[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_CORRECTIONS_SQL, [words, CORRECTIONS_PER_WORD])
-        for word, correction in cursor.fetchall():
-            corrections.setdefault(word, []).append(correction)
+    corrections = _corrections(words)
     combined = None
     for word in words:
         alternatives = None
@@ -191,11 +189,120 @@ def _corrected_query(q: str):
     return combined
 
 
+def _corrections(words: list[str]) -> dict[str, list[str]]:
+    corrections: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_CORRECTIONS_SQL, [words, CORRECTIONS_PER_WORD])
+        for word, correction in cursor.fetchall():
+            corrections.setdefault(word, []).append(correction)
+    return corrections
+
+
+# Columns the result cards never show (large or search-only).
+LIST_DEFERRED = (
+    "search_vector",
+    "search_head",
+    "search_text",
+    "search_extra",
+    "description",
+    "eligibility",
+    "examples",
+)
+
+
+class AidResults:
+    """The ordered results of a search, for a paginator: ``count()`` (stopped at
+    ``count_cap + 1`` when given: "plus de 1 000 aides") and slicing.
+
+    Relevance on PostgreSQL is by groups (see ``aid_search_results``); a page of it is read
+    as one ``UNION ALL`` of one short, index-friendly query per group (each stops after the
+    page's last row), then the page's rows by primary key: two queries whatever the number
+    of matches, instead of ranking every match. ``queryset`` is the same order as a plain
+    queryset (API, alerts)."""
+
+    ordered = True
+
+    def __init__(self, queryset, *, base=None, groups=None, count_cap: int | None = None):
+        self.queryset = queryset
+        self.base = base
+        self.groups = groups
+        self.count_cap = count_cap
+
+    def count(self) -> int:
+        if self.count_cap is None:
+            return self.queryset.count()
+        return self.queryset.order_by().values("pk")[: self.count_cap + 1].count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __getitem__(self, key):
+        if self.groups is None or not isinstance(key, slice) or key.step is not None:
+            return self.queryset[key]
+        start = max(key.start or 0, 0)
+        if key.stop is None or key.stop <= start:
+            return self.queryset[key]
+        ids = self._page_ids(start, key.stop)
+        if not ids:
+            return []
+        rows = Aid.objects.select_related("owner").defer(*LIST_DEFERRED).in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+    def _page_ids(self, start: int, stop: int) -> list[int]:
+        """Ids of the rows ``start:stop``. Group ``n`` is read as its ``stop`` most recent
+        matches: enough, since the groups only add rows (an aid of group 0 is also in group
+        1, and keeps its best group). Each part is a plain "newest first" query that
+        PostgreSQL runs by walking the recent-aids index (frequent words: stops after
+        ``stop`` rows) or through the GIN index of its own vector (rare words)."""
+        parts, params = [], []
+        for number, condition in enumerate(self.groups):
+            branch = (
+                self.base.filter(condition)
+                .order_by("-published_at", "-id")
+                .annotate(relevance_group=Value(number, output_field=IntegerField()))
+                .values_list("pk", "published_at", "relevance_group")[:stop]
+            )
+            sql, branch_params = branch.query.sql_with_params()
+            parts.append(f"({sql})")
+            params.extend(branch_params)
+        # The parts are SQL compiled by Django; every value is a parameter.
+        sql = (
+            "SELECT id, published_at, MIN(relevance_group) AS best FROM ("  # noqa: S608
+            + " UNION ALL ".join(parts)
+            + ") AS results (id, published_at, relevance_group) GROUP BY id, published_at "
+            "ORDER BY best, published_at DESC, id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+
 def aid_search(
     *, filters: AidFilters, queryset: QuerySet[Aid] | None = None, today: dt.date | None = None
 ) -> QuerySet[Aid]:
+    """Published aids matching ``filters``, ordered as asked, as a queryset (see
+    ``aid_search_results``)."""
+    return aid_search_results(filters=filters, queryset=queryset, today=today).queryset
+
+
+def aid_search_results(
+    *,
+    filters: AidFilters,
+    queryset: QuerySet[Aid] | None = None,
+    today: dt.date | None = None,
+    count_cap: int | None = None,
+) -> AidResults:
     """Published aids matching ``filters``, ordered as asked (relevance, closing date,
-    novelty). Ready for a list: owner selected, nothing else needed by the cards."""
+    novelty). Ready for a list: owner selected, nothing else needed by the cards.
+
+    Relevance (PostgreSQL): first the aids with every word of the query in their title,
+    then those with every word in their title, promise or keywords, then the other matches
+    (description, eligibility, examples, funders, places, chantiers); the most recent first
+    within each group. On SQLite: a match near the start of the indexed text (the title)
+    first, then the most recent."""
     today = today or timezone.localdate()
     queryset = Aid.objects.published() if queryset is None else queryset
     if filters.audiences:
@@ -218,11 +325,20 @@ def aid_search(
         queryset = queryset.filter(open_on_condition(today))
     if filters.closes_before:
         queryset = queryset.filter(closes_on__isnull=False, closes_on__lte=filters.closes_before)
-    queryset, ranked = _text_search(queryset, filters.q)
+    base = queryset  # without the text: each relevance group adds its own condition
+    queryset, groups = _text_search(queryset, filters.q)
+    ranked = groups is not None
     sort = filters.sort or (Sort.RELEVANCE if ranked else Sort.RECENT)
+    fast_groups = None
     if sort == Sort.RELEVANCE and ranked:
         if is_postgres():
-            queryset = queryset.order_by("-rank", "-published_at", "-id")
+            fast_groups = groups
+            relevance = Case(
+                *(When(condition, then=Value(n)) for n, condition in enumerate(groups[:-1])),
+                default=Value(len(groups) - 1),
+                output_field=IntegerField(),
+            )
+            queryset = queryset.order_by(relevance, "-published_at", "-id")
         else:
             queryset = queryset.order_by("-rank", "position", "-published_at", "-id")
     elif sort == Sort.CLOSING:
@@ -235,9 +351,8 @@ def aid_search(
         ).order_by("closing_known", "closes_on", "-published_at", "-id")
     else:
         queryset = queryset.order_by(Coalesce("published_at", "created_at").desc(), "-id")
-    return queryset.select_related("owner").defer(
-        "search_vector", "search_text", "search_extra", "description", "eligibility", "examples"
-    )
+    queryset = queryset.select_related("owner").defer(*LIST_DEFERRED)
+    return AidResults(queryset, base=base, groups=fast_groups, count_cap=count_cap)
 
 
 def aid_detail_queryset() -> QuerySet[Aid]:
@@ -388,7 +503,7 @@ def backoffice_aid_list(*, user, status: str | None = None, q: str = "") -> Quer
     queryset = (
         Aid.objects.real()
         .select_related("owner")
-        .defer("search_vector", "description", "eligibility", "examples")
+        .defer("search_vector", "search_head", "description", "eligibility", "examples")
     )
     if not is_administrator(user):
         queryset = queryset.filter(owner__memberships__user=user)

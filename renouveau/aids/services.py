@@ -33,6 +33,11 @@ SEARCH_WEIGHTS = (
     (("description", "eligibility", "examples"), "C"),
     (("search_extra",), "D"),
 )
+# The small "head" vector (title, promise, keywords): relevance groups (see selectors).
+SEARCH_HEAD_WEIGHTS = (
+    (("title",), "A"),
+    (("promise", "keywords"), "B"),
+)
 
 
 # --- search index ------------------------------------------------------------------------
@@ -54,17 +59,25 @@ def search_texts(aid: Aid, extra: str) -> str:
     )
 
 
-def search_vector_expression():
+def search_vector_expression(weights=SEARCH_WEIGHTS):
     """The weighted ``tsvector`` of an aid (PostgreSQL), computed in the database."""
     from django.contrib.postgres.search import SearchVector
 
     from .selectors import SEARCH_CONFIG
 
     vector = None
-    for fields, weight in SEARCH_WEIGHTS:
+    for fields, weight in weights:
         part = SearchVector(*fields, weight=weight, config=SEARCH_CONFIG)
         vector = part if vector is None else vector + part
     return vector
+
+
+def search_vectors_update() -> dict:
+    """``update()`` arguments that recompute both vectors of the aids (PostgreSQL)."""
+    return {
+        "search_vector": search_vector_expression(),
+        "search_head": search_vector_expression(SEARCH_HEAD_WEIGHTS),
+    }
 
 
 def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
@@ -95,9 +108,7 @@ def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
             [SearchWord(word=w) for w in sorted(lexicon)], ignore_conflicts=True, batch_size=1000
         )
 
-        Aid.objects.filter(pk__in=[a.pk for a in aids]).update(
-            search_vector=search_vector_expression()
-        )
+        Aid.objects.filter(pk__in=[a.pk for a in aids]).update(**search_vectors_update())
     return len(aids)
 
 
@@ -122,7 +133,7 @@ def _apply(aid: Aid, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _save(aid: Aid, m2m: dict[str, Any]) -> None:
-    aid.full_clean(exclude=["slug", "search_text", "search_extra", "search_vector"])
+    aid.full_clean(exclude=["slug", "search_text", "search_extra", "search_vector", "search_head"])
     aid.save()
     for name, values in m2m.items():
         getattr(aid, name).set(values)
@@ -231,7 +242,7 @@ def aid_duplicate(*, actor, aid: Aid) -> Aid:
     copy.status = Aid.Status.DRAFT
     copy.submitted_at = copy.published_at = copy.archived_at = None
     copy.is_demo = False
-    copy.search_vector = None
+    copy.search_vector = copy.search_head = None
     copy.save()
     for name, values in m2m.items():
         getattr(copy, name).set(values)
@@ -313,7 +324,7 @@ def aids_load(*, path: Path | None = None, actor=None) -> tuple[int, int]:
         aid.deliberation_reference = item.get("deliberation_reference") or (
             deliberation.full_reference or deliberation.number if deliberation else ""
         )
-        aid.full_clean(exclude=["search_text", "search_extra", "search_vector"])
+        aid.full_clean(exclude=["search_text", "search_extra", "search_vector", "search_head"])
         aid.save()
         aid.funders.set([funders[s] for s in item.get("funders", [item["owner"]])])
         aid.instructing_bodies.set([funders[s] for s in item.get("instructing_bodies", [])])

@@ -158,7 +158,7 @@ def synthetic_aid(rng: random.Random, number: int, *, owner: Funder, today: dt.d
 def aids_generate_synthetic(*, count: int, seed: int = 2020, batch: int = 1000) -> int:
     """Create ``count`` synthetic published aids (numbered after the existing ones)."""
     from .selectors import is_postgres
-    from .services import search_vector_expression
+    from .services import search_vectors_update
 
     rng = random.Random(seed)  # noqa: S311 - test data
     today = timezone.localdate()
@@ -187,7 +187,7 @@ def aids_generate_synthetic(*, count: int, seed: int = 2020, batch: int = 1000) 
             created += len(aids)
         if is_postgres():
             Aid.objects.filter(is_synthetic=True, search_vector__isnull=True).update(
-                search_vector=search_vector_expression()
+                **search_vectors_update()
             )
     return created
 

@@ -24,35 +24,14 @@ from .selectors import (
     aid_detail_queryset,
     aid_export_queryset,
     aid_matches_for,
-    aid_search,
+    aid_search_results,
     alert_by_token,
     backoffice_aid_list,
     funders_of,
 )
 
 PER_PAGE = 20
-COUNT_CAP = 1000
-
-
-class CappedCount:
-    """A queryset whose ``count()`` stops at ``COUNT_CAP + 1``: the database stops counting
-    there ("plus de 1 000 aides"), which keeps very common words cheap. Slicing is the
-    queryset's own."""
-
-    ordered = True
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def count(self) -> int:
-        return self.queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-
-    def __getitem__(self, key):
-        return self.queryset[key]
-
-    def __len__(self) -> int:
-        return self.count()
-
+COUNT_CAP = 1000  # the page counts up to 1 001 ("plus de 1 000 aides")
 
 CHOICES_CACHE_SECONDS = 300
 
@@ -129,7 +108,8 @@ def aid_index(request: HttpRequest) -> HttpResponse:
     else:
         filters = form.filters() if form.is_bound else AidFilters()
         searched = not filters.is_empty()
-        page = paginate(request, CappedCount(aid_search(filters=filters)), per_page=PER_PAGE)
+        results = aid_search_results(filters=filters, count_cap=COUNT_CAP)
+        page = paginate(request, results, per_page=PER_PAGE)
     context = {
         "form": form,
         "page": page,

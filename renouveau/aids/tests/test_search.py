@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from renouveau.aids.models import Aid
 
@@ -38,6 +39,49 @@ def test_title_matches_rank_first(client, funders):
     make_aid(owner, title="Aide aux associations", promise="x", description="Parle de loyer.")
     make_aid(owner, title="Aide au loyer", promise="Payez votre loyer")
     assert _titles(client.get("/aides/", {"q": "loyer"}))[0] == "Aide au loyer"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="relevance groups")
+def test_relevance_groups_then_newest_first(client, funders):
+    """Relevance: every word in the title, promise or keywords first, then the other
+    matches (description...); the most recent first within each group (docs/aids.md)."""
+    owner = funders["metropolis"]
+    now = timezone.now()
+    make_aid(owner, title="Aide A", description="Pour le loyer.", published_at=now)
+    make_aid(owner, title="Aide B", keywords="loyer", published_at=now - dt.timedelta(days=1))
+    make_aid(owner, title="Aide au loyer", published_at=now - dt.timedelta(days=3))
+    make_aid(
+        owner, title="Aide C", promise="Un loyer moindre", published_at=now - dt.timedelta(days=2)
+    )
+    make_aid(
+        owner,
+        title="Aide D",
+        eligibility="Loyer impayé.",
+        published_at=now - dt.timedelta(days=4),
+    )
+    assert _titles(client.get("/aides/", {"q": "loyer"})) == [
+        "Aide B", "Aide C", "Aide au loyer", "Aide A", "Aide D"
+    ]  # fmt: skip
+
+
+def test_every_page_of_the_relevance_order_is_the_querysets_order(funders):
+    """The page reads a slice of the relevance order through its fast path (PostgreSQL:
+    one short query per group); it must give exactly the rows of the plain queryset."""
+    from renouveau.aids.selectors import AidFilters, aid_search_results
+
+    owner = funders["metropolis"]
+    now = timezone.now()
+    for i in range(23):
+        fields = {"title": f"Aide {i} au loyer"} if i % 3 == 0 else {"description": "Loyer."}
+        if i % 3 == 2:
+            fields = {"title": f"Aide {i}", "keywords": "loyer", "description": "loyer"}
+        make_aid(owner, published_at=now - dt.timedelta(hours=i % 7, minutes=i), **fields)
+    results = aid_search_results(filters=AidFilters(q="loyer"), count_cap=20)
+    assert results.count() == 21
+    expected = list(results.queryset.values_list("pk", flat=True))
+    assert len(expected) == 23
+    for start, stop in [(0, 5), (5, 10), (0, 23), (20, 30), (22, 23)]:
+        assert [a.pk for a in results[start:stop]] == expected[start:stop]
 
 
 def test_filters_audience_type_place_and_dates(client, funders, marseille, territories):
