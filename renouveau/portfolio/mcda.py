@@ -1,9 +1,14 @@
-"""Multi-criteria ranking, pure NumPy (no Django): weighted sum, TOPSIS, and sensitivity.
+"""Multi-criteria ranking, pure NumPy (no Django): weighted sum, TOPSIS, PROMETHEE II, and
+sensitivity.
 
 ``matrix`` is an (alternatives × criteria) array. For the weighted sum it must already be
 normalised to [0, 1] per criterion (0 the worst level of the scale, 1 the best). TOPSIS uses
 vector normalisation of the raw matrix (Hwang & Yoon, 1981): r_ij = x_ij / ||x_.j||, v = r·w,
 ideal A+ = best of each column, anti-ideal A- = worst, closeness C = d- / (d+ + d-).
+PROMETHEE II (Brans & Vincke, 1985) works on the normalised matrix with a linear ("V-shape")
+preference function per criterion: P(d) = min(1, max(0, d) / p), p the preference threshold
+(a quarter of the scale by default, one step of a 0-4 scale); its net flow
+phi(a) = 1/(n-1) sum_b sum_j w_j (P_j(a, b) - P_j(b, a)) lies in [-1, 1].
 Ranks are 1-based; ties keep the input order (stable), after rounding to 1e-9 so that
 floating-point noise does not reorder equal scores.
 """
@@ -14,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-METHODS = ("weighted_sum", "topsis")
+METHODS = ("weighted_sum", "topsis", "promethee")
+PROMETHEE_THRESHOLD = 0.25
 
 
 def normalise_weights(weights) -> np.ndarray:
@@ -55,11 +61,45 @@ def topsis(matrix, weights, benefit=None) -> np.ndarray:
     return closeness
 
 
+def criterion_flows(matrix, threshold: float = PROMETHEE_THRESHOLD) -> np.ndarray:
+    """(n × m) net flow of each alternative on each criterion alone, in [-1, 1]:
+    1/(n-1) sum_b clip((x_a - x_b) / p, -1, 1), since P(d) - P(-d) = clip(d / p, -1, 1).
+    Computed in O(m n log n) from the sorted column and its prefix sums (no n × n table)."""
+    x = np.asarray(matrix, dtype=float)
+    if threshold <= 0:
+        raise ValueError("the preference threshold must be positive")
+    n, m = x.shape
+    flows = np.zeros((n, m))
+    if n < 2:
+        return flows
+    for j in range(m):
+        v = x[:, j]
+        s = np.sort(v)
+        prefix = np.concatenate(([0.0], np.cumsum(s)))
+        low = np.searchsorted(s, v - threshold, side="right")  # x_b <= x_a - p: +1 each
+        high = np.searchsorted(s, v + threshold, side="left")  # x_b >= x_a + p: -1 each
+        middle = (high - low) * v - (prefix[high] - prefix[low])  # sum of (x_a - x_b) between
+        flows[:, j] = (low - (n - high) + middle / threshold) / (n - 1)
+    return flows
+
+
+def promethee2(matrix, weights, threshold: float = PROMETHEE_THRESHOLD) -> np.ndarray:
+    """PROMETHEE II net flow in [-1, 1] of each alternative (``matrix`` normalised to [0, 1],
+    every criterion to maximise)."""
+    x = np.asarray(matrix, dtype=float)
+    if x.shape[0] == 0:
+        return np.zeros(0)
+    return criterion_flows(x, threshold) @ normalise_weights(weights)
+
+
 def scores_for(method: str, matrix, weights) -> np.ndarray:
+    """Scores in [0, 1], higher is better (PROMETHEE II's net flow is mapped by (phi + 1) / 2)."""
     if method == "weighted_sum":
         return weighted_sum(matrix, weights)
     if method == "topsis":
         return topsis(matrix, weights)
+    if method == "promethee":
+        return (promethee2(matrix, weights) + 1) / 2
     raise ValueError(f"unknown method {method!r}")
 
 

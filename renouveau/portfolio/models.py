@@ -172,6 +172,7 @@ class Scenario(TimeStampedModel, DemoFlagModel):
     class Method(models.TextChoices):
         WEIGHTED_SUM = "weighted_sum", _("somme pondérée")
         TOPSIS = "topsis", _("TOPSIS (distance à l'idéal)")
+        PROMETHEE = "promethee", _("PROMETHEE II (surclassement)")
 
     slug = models.SlugField(_("adresse"), max_length=120, unique=True)
     title = models.CharField(_("titre"), max_length=200)

@@ -1,7 +1,8 @@
 """From a scenario in the database to the optimiser's problem, and back to a Programme.
 
 Utility of a project = its score under the scenario's method and weights, in [0, 1]
-(weighted sum of the normalised mean marks, or TOPSIS closeness). Costs = the planned
+(weighted sum of the normalised mean marks, TOPSIS closeness, or PROMETHEE II net flow mapped
+to [0, 1] by (phi + 1) / 2). Costs = the planned
 spending of each year of the scenario's horizon. Each ``ScenarioConstraint`` becomes one
 group per year (budgets, chantier minimums) or per Territoire (balance), named in French.
 """

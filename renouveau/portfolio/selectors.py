@@ -120,6 +120,7 @@ class RankRow:
     project: Project
     weighted_sum: float
     topsis: float
+    promethee: float  # PROMETHEE II net flow, in [-1, 1]
     rank: int
     other_rank: int
     max_shift: int
@@ -148,8 +149,9 @@ class Ranking:
 
 
 def ranking(scenario: Scenario, projects: list[Project] | None = None, *, top: int = 20) -> Ranking:
-    """Rank the candidate projects under the scenario's weights by both methods, and test the
-    ranking's sensitivity (each weight moved by ± the scenario's percentage)."""
+    """Rank the candidate projects under the scenario's weights by the three methods, and test
+    the ranking's sensitivity (each weight moved by ± the scenario's percentage). The "other"
+    rank is the weighted sum's, or TOPSIS's when the scenario ranks by weighted sum."""
     criteria = criteria_of(scenario.grid)
     projects = list(candidate_projects()) if projects is None else projects
     ids = [p.pk for p in projects]
@@ -160,6 +162,7 @@ def ranking(scenario: Scenario, projects: list[Project] | None = None, *, top: i
         return Ranking(criteria, weights, [], [], scenario.sensitivity_percent / 100)
     ws = mcda.weighted_sum(matrix, weights)
     tp = mcda.topsis(matrix, weights)
+    pm = mcda.promethee2(matrix, weights)
     other = tp if scenario.method == Scenario.Method.WEIGHTED_SUM else ws
     delta = scenario.sensitivity_percent / 100
     sens = mcda.sensitivity(matrix, weights, method=scenario.method, delta=delta)
@@ -169,6 +172,7 @@ def ranking(scenario: Scenario, projects: list[Project] | None = None, *, top: i
             p,
             float(ws[i]),
             float(tp[i]),
+            float(pm[i]),
             int(sens.base_ranks[i]),
             int(other_ranks[i]),
             int(sens.max_shift[i]),

@@ -68,3 +68,41 @@ def test_sensitivity_finds_who_moves():
     assert not result.stable.any()
     same = mcda.sensitivity([[1, 1], [0, 0]], [1, 1], method="topsis")
     assert same.stable.all()
+
+
+def test_promethee2_by_hand():
+    """One criterion, values (0, 0.1, 1), p = 0.25: clip(d / p, -1, 1) summed over the others,
+    divided by n - 1 = 2. A: (-0.4 - 1) / 2 = -0.7; B: (0.4 - 1) / 2 = -0.3; C: (1 + 1) / 2 = 1.
+    A second criterion (0.5, 0.5, 0) with weight 3 (w = .25, .75): A and B beat C by more than
+    p on it, so +0.5 each, C -1; net = .25 * (-0.7, -0.3, 1) + .75 * (0.5, 0.5, -1)."""
+    flows = mcda.promethee2([[0], [0.1], [1]], [1])
+    assert flows == pytest.approx([-0.7, -0.3, 1.0])
+    flows = mcda.promethee2([[0, 0.5], [0.1, 0.5], [1, 0]], [1, 3])
+    assert flows == pytest.approx([0.2, 0.3, -0.5])
+    assert flows.sum() == pytest.approx(0)  # net flows always sum to zero
+    assert list(mcda.ranks(flows)) == [2, 1, 3]
+    assert mcda.scores_for("promethee", [[0, 0.5], [0.1, 0.5], [1, 0]], [1, 3]) == pytest.approx(
+        [0.6, 0.65, 0.25]
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_promethee2_equals_the_pairwise_definition(seed):
+    rng = np.random.default_rng(seed)
+    n, m = 40, 5
+    matrix = rng.integers(0, 13, (n, m)) / 12  # means of 3 marks 0-4: many ties and exact p
+    weights = rng.integers(0, 4, m).astype(float) + (np.arange(m) == 0)
+    w = weights / weights.sum()
+    d = matrix[:, None, :] - matrix[None, :, :]  # a × b × criterion
+    preference = np.clip(d / 0.25, 0, 1)  # P(a, b) per criterion
+    pi = preference @ w
+    expected = (pi.sum(axis=1) - pi.sum(axis=0)) / (n - 1)
+    assert mcda.promethee2(matrix, weights) == pytest.approx(expected, abs=1e-12)
+
+
+def test_promethee2_degenerate_cases():
+    assert mcda.promethee2(np.zeros((0, 2)), [1, 1]).shape == (0,)
+    assert mcda.promethee2([[0.3, 0.9]], [1, 1]) == pytest.approx([0.0])
+    assert mcda.promethee2([[0.5], [0.5]], [1]) == pytest.approx([0.0, 0.0])
+    with pytest.raises(ValueError):
+        mcda.criterion_flows([[0.5], [0.4]], threshold=0)

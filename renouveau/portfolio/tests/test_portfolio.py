@@ -15,7 +15,14 @@ from renouveau.monitoring.tests.factories import make_project
 from renouveau.plan.models import Workstream
 from renouveau.portfolio import optimiser as opt
 from renouveau.portfolio import services
-from renouveau.portfolio.models import Criterion, Grid, Programme, ScenarioConstraint, Score
+from renouveau.portfolio.models import (
+    Criterion,
+    Grid,
+    Programme,
+    Scenario,
+    ScenarioConstraint,
+    Score,
+)
 from renouveau.portfolio.programming import build_problem
 from renouveau.portfolio.selectors import project_default_scores, ranking
 
@@ -299,6 +306,35 @@ def test_programme_is_optimal_by_brute_force_and_explained(client, plan, grid, m
     body = why.content.decode()
     assert "est écarté" in body and (
         "dépasserait" in body or "Impossible" in body or "perdrait" in body
+    )
+
+
+def test_promethee_scenario_ranks_and_programmes(client, plan, grid, metropolis_agent):
+    transport = Workstream.objects.get(number=5)
+    scenario, projects = _programme_setup(grid, metropolis_agent, transport)
+    scenario.method = Scenario.Method.PROMETHEE
+    scenario.save(update_fields=["method"])
+    result = ranking(scenario)
+    flows = [r.promethee for r in result.rows]
+    assert sum(flows) == pytest.approx(0, abs=1e-12)  # net flows sum to zero
+    assert flows == sorted(flows, reverse=True)  # ranked by PROMETHEE II
+    assert result.rows[0].project.title == "Tram nord" and flows[0] == pytest.approx(1.0)
+    assert [r.other_rank for r in result.rows] == [1, 2, 3, 4, 5]  # weighted sum agrees here
+    built = build_problem(scenario)
+    index = {p.pk: i for i, p in enumerate(built.projects)}
+    assert built.problem.utility[index[projects["Tram nord"].pk]] == pytest.approx(1.0)
+    best = max(
+        float(built.problem.utility @ np.array(bits))
+        for bits in product((0, 1), repeat=built.problem.size)
+        if not opt.violated(built.problem.groups, np.array(bits))
+    )
+    programme = services.scenario_run(actor=metropolis_agent, scenario=scenario)
+    assert programme.status == Programme.Status.OPTIMAL
+    assert programme.objective == pytest.approx(best)
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert (
+        "PROMETHEE II (surclassement)" in page
+        and '<th scope="col" class="num">PROMETHEE II</th>' in page
     )
 
 
