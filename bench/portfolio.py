@@ -22,8 +22,8 @@ distance in quanta.
 Prints, per seed: the exact solve (relative gap 0) stopped at the ``--budget`` time limit
 (5 s): its status, the utility found, the proven bound and the gap, in % and in quanta; the
 time HiGHS needs to reach its default tolerance (relative gap 1e-4, *not* exact), up to
-``--tolerance-limit``; and the time of the ranking with sensitivity (weighted sum and
-TOPSIS, each of the 7 weights moved by ±20 %, 28 re-rankings in all). ``--sweep`` instead
+``--tolerance-limit``; and the time of the ranking with sensitivity (weighted sum, TOPSIS and
+PROMETHEE II, each of the 7 weights moved by ±20 %, 42 re-rankings in all). ``--sweep`` instead
 gives, for smaller programmes, the time to the proven optimum.
 """
 
