@@ -9,8 +9,11 @@
 2. Search query, server side, in this process: for each query, what the page runs for the
    results (lexicon correction + count + first page of 20), timed ``--rounds`` times.
 3. Whole page, server side: Django's test client renders ``/aides/?q=…`` (no network).
-4. Load: gunicorn (production settings) on loopback, ``--clients`` concurrent clients on three
-   search URLs, requests/s and latency.
+4. Load: gunicorn (production settings, ``--workers`` processes) on loopback; for each search
+   URL, ``--clients`` concurrent clients (requests/s and latency under load, which includes
+   queueing when clients outnumber workers), then as many clients as workers (the latency
+   of the whole page without queueing). The clients are threads of this process, on the
+   same cores as gunicorn and PostgreSQL.
 
 Prints p50/p95 (ms). Traffic stays on 127.0.0.1; every loop is bounded.
 """
@@ -85,7 +88,12 @@ QUERIES = [
     {"public": "student", "type": "grant"},
     {"q": "aide", "public": "resident", "ouvert": "on"},
 ]
-LOAD_PATHS = ["/aides/", "/aides/?q=%C3%A9nergie", "/aides/?q=logement&public=resident&ouvert=on"]
+LOAD_PATHS = [
+    "/aides/",
+    "/aides/?q=%C3%A9nergie",
+    "/aides/?q=accompagnement",
+    "/aides/?q=logement&public=resident&ouvert=on",
+]
 
 
 def setup_env(args) -> tuple[dict, Path]:
@@ -244,13 +252,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for path in LOAD_PATHS:
             httpx.get(base + path, timeout=10)
-        print(f"\ngunicorn {args.workers} workers, {args.clients} concurrent clients, "
-              f"{args.seconds:.0f} s per URL:")  # fmt: skip
-        print(f"  {'URL':50} {'req':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
-        for path in LOAD_PATHS:
-            r = hammer(base, path, args.clients, args.seconds)
-            print(f"  {path:50} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.1f} "
-                  f"{r['p95']:7.1f} {r['errors']:6d}")  # fmt: skip
+        for clients in dict.fromkeys([args.clients, args.workers]):
+            print(f"\ngunicorn {args.workers} workers, {clients} concurrent clients, "
+                  f"{args.seconds:.0f} s per URL:")  # fmt: skip
+            print(f"  {'URL':46} {'req':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6}")
+            for path in LOAD_PATHS:
+                r = hammer(base, path, clients, args.seconds)
+                print(f"  {path:46} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.1f} "
+                      f"{r['p95']:7.1f} {r['errors']:6d}")  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 
 from .forms import AidSearchForm
 from .models import Aid
-from .selectors import AidFilters, aid_detail_queryset, aid_search
+from .selectors import AidFilters, aid_detail_queryset, aid_search_results
 
 
 class AidListSerializer(serializers.ModelSerializer):
@@ -89,12 +89,13 @@ class AidViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return aid_detail_queryset().filter(status=Aid.Status.PUBLISHED)
         params = self.request.query_params
+        # The results, paginated as the search page's (relevance read group by group).
         if not any(k in params for k in AidSearchForm.FIELDS):
-            return aid_search(filters=AidFilters())
+            return aid_search_results(filters=AidFilters())
         form = AidSearchForm(data=params)
         if not form.is_valid():
             raise ValidationError(form.errors)
-        return aid_search(filters=form.filters())
+        return aid_search_results(filters=form.filters())
 
     def handle_exception(self, exc):
         if isinstance(exc, BadRequest):
