@@ -200,18 +200,31 @@ def _euros(value: Decimal) -> str:
     return amount(value.quantize(Decimal("1")) if value == value.to_integral() else value)
 
 
+# Per-process copy of the vote-time costs: {key: (expiry, costs)}, a few envelopes at most.
+_COSTS_MEMO: dict[str, tuple[float, dict[str, Decimal]]] = {}
+_COSTS_SECONDS = 60
+
+
 def _envelope_costs(envelope: Envelope) -> dict[str, Decimal]:
     """The cost of each project of the envelope. During the vote the review is closed, so the
-    projects and their costs are frozen: they are cached for a minute (one query per minute and
-    process instead of one per ballot)."""
-    if envelope.call.phase == Phase.VOTE:
-        key = f"budgets:costs:{envelope.pk}:{envelope.call.updated_at.timestamp()}"
-        costs = cache.get(key)
-        if costs is None:
-            costs = _envelope_costs_query(envelope)
-            cache.set(key, costs, 60)
-        return costs
-    return _envelope_costs_query(envelope)
+    projects and their costs are frozen: they are kept for a minute in the process (and in the
+    shared cache), one query per minute instead of one per ballot. The key holds the call's
+    last change, so reopening the review or changing the call starts afresh."""
+    if envelope.call.phase != Phase.VOTE:
+        return _envelope_costs_query(envelope)
+    key = f"budgets:costs:{envelope.pk}:{envelope.call.updated_at.timestamp()}"
+    now = time.monotonic()
+    memo = _COSTS_MEMO.get(key)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    costs = cache.get(key)
+    if costs is None:
+        costs = _envelope_costs_query(envelope)
+        cache.set(key, costs, _COSTS_SECONDS)
+    if len(_COSTS_MEMO) > 32:
+        _COSTS_MEMO.clear()
+    _COSTS_MEMO[key] = (now + _COSTS_SECONDS, costs)
+    return costs
 
 
 def _envelope_costs_query(envelope: Envelope) -> dict[str, Decimal]:

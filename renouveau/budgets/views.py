@@ -17,7 +17,13 @@ from renouveau.core.ratelimit import rate_limited
 from . import services
 from .forms import EnvelopeForm, PaperReferenceForm, TrackedProjectForm
 from .models import BallotType, Envelope, TrackedProject
-from .selectors import ballot_of, envelope_projects, results_data, tracked_project_list
+from .selectors import (
+    ballot_of,
+    envelope_for_ballot,
+    envelope_projects,
+    results_data,
+    tracked_project_list,
+)
 
 
 def _call_or_404(request: HttpRequest, slug: str) -> Call:
@@ -27,10 +33,13 @@ def _call_or_404(request: HttpRequest, slug: str) -> Call:
     return call
 
 
-def _envelope_or_404(request: HttpRequest, pk: int) -> Envelope:
-    envelope = (
-        Envelope.objects.select_related("call", "territory", "workstream").filter(pk=pk).first()
-    )
+def _envelope_or_404(request: HttpRequest, pk: int, *, for_ballot: bool = False) -> Envelope:
+    if for_ballot:  # the hot path while the vote is open: the envelope and its call only
+        envelope = envelope_for_ballot(pk)
+    else:
+        envelope = (
+            Envelope.objects.select_related("call", "territory", "workstream").filter(pk=pk).first()
+        )
     if envelope is None or not (
         envelope.call.is_published or request.user.has_perm("calls.manage_call")
     ):
@@ -72,7 +81,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @rate_limited("budgets_vote", limit=60, period=600)
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    envelope = _envelope_or_404(request, pk)
+    # A ballot needs only the envelope and its call; the page's other relations are loaded when
+    # it is rendered again (refusal or GET).
+    envelope = _envelope_or_404(request, pk, for_ballot=request.method == "POST")
     call = envelope.call
     error = None
     status = 200

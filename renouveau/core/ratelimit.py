@@ -16,10 +16,31 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _redis_count(cache_key: str, period: int) -> int | None:
+    """On the Redis cache, one round trip (INCR, then EXPIRE only if no expiry is set yet) in
+    place of Django's add + incr; None on other caches. Django stores integers as plain Redis
+    integers, so the counter stays readable with ``cache.get``."""
+    from django.core.cache import caches
+
+    from renouveau.core.cache import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    key = backend.make_and_validate_key(cache_key)
+    pipe = backend._cache.get_client(key, write=True).pipeline(transaction=False)
+    pipe.incr(key)
+    pipe.expire(key, period + 1, nx=True)
+    return int(pipe.execute()[0])
+
+
 def hit(key: str, *, limit: int, period: int) -> bool:
     """Count one hit on ``key``; True while under ``limit`` hits per ``period`` seconds."""
     window = int(time.time() // period)
     cache_key = f"rl:{key}:{window}"
+    count = _redis_count(cache_key, period)
+    if count is not None:
+        return count <= limit
     cache.add(cache_key, 0, timeout=period + 1)
     try:
         count = cache.incr(cache_key)

@@ -354,6 +354,51 @@ def test_vote_page_casts_changes_and_refuses_clearly(voting, client, personas):
     assert Ballot.objects.count() == 1
 
 
+def test_ballot_path_keeps_the_envelope_but_sees_every_change_at_once(
+    voting, client, personas, django_assert_num_queries
+):
+    """The vote POST reuses the envelope and its call kept by the process, checked by one query
+    on every ballot: closing the vote (by a save or even by a bulk update), unpublishing or
+    deleting are seen by the very next ballot."""
+    from renouveau.budgets.selectors import envelope_for_ballot
+    from renouveau.calls.models import Call
+
+    call, envelope, (jardin, velos, fresque, bancs) = voting
+    first = envelope_for_ballot(envelope.pk)
+    assert first.pk == envelope.pk and first.call.phase == Phase.VOTE
+    with django_assert_num_queries(1):  # the version check only
+        second = envelope_for_ballot(envelope.pk)
+    assert second is not first and second.call is not first.call  # copies, not shared objects
+    second.call.title = "Changé dans une requête"
+    assert envelope_for_ballot(envelope.pk).call.title == call.title
+
+    resident = personas["resident"]
+    resident.birth_year = 1990
+    resident.save()
+    client.force_login(resident)
+    url = reverse("budgets:vote", args=[envelope.pk])
+    assert client.post(url, {"projects": [jardin.pk, velos.pk]}).status_code == 302
+    # Closed by a bulk update (no save, no updated_at change): refused at once.
+    Call.objects.filter(pk=call.pk).update(phase_override=Phase.RESULTS)
+    assert envelope_for_ballot(envelope.pk).call.phase == Phase.RESULTS
+    assert client.post(url, {"projects": [fresque.pk, bancs.pk]}).status_code == 403
+    # Reopened by the dates (a save): accepted again.
+    move_call(Call.objects.get(pk=call.pk), Phase.VOTE)
+    assert client.post(url, {"projects": [fresque.pk, bancs.pk]}).status_code == 302
+    assert Ballot.objects.get().choices == ids(fresque, bancs)
+    # A change of the envelope itself (its amount) is seen too.
+    Envelope.objects.filter(pk=envelope.pk).update(amount=Decimal(4000))
+    envelope.refresh_from_db()
+    envelope.save()  # updated_at moves
+    assert envelope_for_ballot(envelope.pk).amount == Decimal(4000)
+    # Unpublished: a 404 for residents; deleted: a 404 too.
+    Call.objects.filter(pk=call.pk).update(is_published=False)
+    assert client.post(url, {"projects": [bancs.pk]}).status_code == 404
+    Envelope.objects.filter(pk=envelope.pk).delete()
+    assert envelope_for_ballot(envelope.pk) is None
+    assert client.post(url, {"projects": [bancs.pk]}).status_code == 404
+
+
 # ---------------------------------------------------------------- results
 
 

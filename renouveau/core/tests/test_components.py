@@ -13,10 +13,21 @@ from django.core.management import call_command
 def test_redis_cache_when_redis_url_is_set():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
-        "from django.core.cache import cache; from django.conf import settings;"
+        "from django.core.cache import cache, caches; from django.conf import settings;"
         "assert settings.CACHES['default']['BACKEND'].endswith('RedisCache');"
+        "assert settings.SESSION_ENGINE.endswith('cached_db');"
         "cache.set('renouveau-test', 42, 10); assert cache.get('renouveau-test') == 42;"
-        "cache.delete('renouveau-test'); print('ok')"
+        "cache.delete('renouveau-test');"
+        # one client object per pool, reused by every call
+        "b = caches['default']._cache; assert b.get_client() is b.get_client(write=True);"
+        # the rate limiter counts in one round trip, with an expiry, readable by the cache API
+        "import time; from renouveau.core.ratelimit import hit;"
+        "k = f'rl-test-{time.time()}';"
+        # (a window of 10^9 s: the hits cannot straddle two windows)
+        "assert [hit(k, limit=2, period=10**9) for _ in range(3)] == [True, True, False];"
+        "w = f'rl:{k}:{int(time.time() // 10**9)}'; assert cache.get(w) == 3, cache.get(w);"
+        "ttl = b.get_client().ttl(caches['default'].make_key(w)); assert 10**9 - 60 < ttl <= 10**9 + 1, ttl;"
+        "cache.delete(w); print('ok')"
     )
     env = {
         **os.environ,
