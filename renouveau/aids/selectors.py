@@ -218,11 +218,14 @@ class AidResults:
     Relevance on PostgreSQL is by groups (see ``aid_search_results``). Ordering every match
     by group would read every matching row (6 000 for a common word); a page is instead read
     in one query whose sub-query takes, from each group, only its ``stop`` most recent
-    matches (``_page_ids_sql``), then orders these few rows. ``queryset`` is the same order
-    as a plain queryset (API filters, alerts, tests)."""
+    matches (``_page_ids_sql``), then orders these few rows. When the count (asked first by
+    the paginator) is below ``plain_below``, ordering every match is cheap and the plain
+    queryset is read instead (one query either way). ``queryset`` is the same order as a
+    plain queryset (API filters, alerts, tests)."""
 
     ordered = True
     model = Aid
+    plain_below = 200
 
     def __init__(self, queryset, *, base=None, groups=None, relevance=None, count_cap=None):
         self.queryset = queryset
@@ -230,11 +233,15 @@ class AidResults:
         self.groups = groups
         self.relevance = relevance
         self.count_cap = count_cap
+        self._count: int | None = None
 
     def count(self) -> int:
-        if self.count_cap is None:
-            return self.queryset.count()
-        return self.queryset.order_by().values("pk")[: self.count_cap + 1].count()
+        if self._count is None:
+            queryset = self.queryset.order_by()
+            if self.count_cap is not None:
+                queryset = queryset.values("pk")[: self.count_cap + 1]
+            self._count = queryset.count()
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -243,7 +250,8 @@ class AidResults:
         return iter(self.queryset)
 
     def __getitem__(self, key):
-        if self.groups is None or not isinstance(key, slice) or key.step is not None:
+        few = self._count is not None and self._count < self.plain_below
+        if few or self.groups is None or not isinstance(key, slice) or key.step is not None:
             return self.queryset[key]
         start = max(key.start or 0, 0)
         if key.stop is None or key.stop <= start:
