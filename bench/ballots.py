@@ -328,7 +328,10 @@ def client_process(base, path, jobs, threads, out_queue):
         t.start()
     for t in ts:
         t.join()
-    out_queue.put((latencies, statuses))
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out_queue.put((latencies, statuses, usage.ru_utime + usage.ru_stime))
 
 
 def _machine_ticks() -> tuple[int, int]:
@@ -352,9 +355,10 @@ def hammer(base, path, jobs, processes, threads) -> dict:
     busy = (_machine_ticks()[0] - ticks[0]) / max(1, _machine_ticks()[1] - ticks[1])
     for p in procs:
         p.join(timeout=60)
-    latencies = [x for lat, _ in results for x in lat]
+    latencies = [x for lat, _, _ in results for x in lat]
+    client_cpu = sum(cpu for _, _, cpu in results)
     statuses: dict[int, int] = {}
-    for _, codes in results:
+    for _, codes, _ in results:
         for k, v in codes.items():
             statuses[k] = statuses.get(k, 0) + v
     ok = statuses.get(302, 0)
@@ -369,6 +373,7 @@ def hammer(base, path, jobs, processes, threads) -> dict:
         "p99": percentile(latencies, 99),
         "mean": statistics.fmean(latencies) if latencies else float("nan"),
         "busy": busy,
+        "client_cpu": client_cpu,
     }
 
 
@@ -376,7 +381,8 @@ def report(label, r):
     print(
         f"{label}: {r['ok']}/{r['requests']} accepted (302) in {r['elapsed']:.1f} s -> "
         f"{r['rate']:.0f} ballots/s; latency p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
-        f"p99 {r['p99']:.0f} ms; statuses {r['statuses']}; machine CPU busy {100 * r['busy']:.0f} %"
+        f"p99 {r['p99']:.0f} ms; statuses {r['statuses']}; machine CPU busy {100 * r['busy']:.0f} %, "
+        f"load generator {1000 * r['client_cpu'] / max(1, r['requests']):.1f} ms CPU per request"
     )
 
 

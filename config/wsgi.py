@@ -20,3 +20,15 @@ if not settings.DEBUG and not settings.TESTING:
     ]
     if _errors:
         raise ImproperlyConfigured("; ".join(f"{e.id}: {e.msg}" for e in _errors))
+
+# What start-up loads (settings, apps, the URLconf and every view module) lives as long as the
+# process: move it out of the cyclic garbage collector's generations, so that collections only
+# walk what requests create (measured with bench/ballots.py, see docs/calls-budgets.md). Forked
+# workers also keep sharing these memory pages instead of touching them at each collection.
+import gc  # noqa: E402
+
+from django.urls import get_resolver  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018 - imports every view module now
+gc.collect()
+gc.freeze()
