@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import free_port, hammer, percentile, prepare_database  # noqa: E402
+from load import gunicorn, hammer, percentile, prepare_database  # noqa: E402
 
 QUERIES = [
     {"q": "énergie"},
@@ -233,23 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import httpx
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            print("gunicorn did not start", file=sys.stderr)
-            return 1
+    with gunicorn(env, args.workers) as (_server, base):
         for path in LOAD_PATHS:
             httpx.get(base + path, timeout=10)
         for clients in dict.fromkeys([args.clients, args.workers]):
@@ -260,9 +244,6 @@ def main(argv: list[str] | None = None) -> int:
                 r = hammer(base, path, clients, args.seconds)
                 print(f"  {path:46} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.1f} "
                       f"{r['p95']:7.1f} {r['errors']:6d}")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return 0
 
 

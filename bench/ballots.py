@@ -49,19 +49,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+from load import gunicorn, percentile, prepare_database  # noqa: E402
 
 
 def _cpu(pid: int) -> float:
@@ -480,12 +470,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     args.http_ballots = min(args.http_ballots, args.voters)
 
-    import psycopg
-
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
-        conn.execute(f'CREATE DATABASE "{args.database}"')
-    db_url = args.admin_url.rsplit("/", 1)[0] + f"/{args.database}"
+    db_url = prepare_database(args.admin_url, args.database)
     var_dir = Path(tempfile.mkdtemp(prefix="renouveau-bench-"))
     env = {
         "DATABASE_URL": db_url,
@@ -524,58 +509,39 @@ def main(argv=None) -> int:
         print("warning: collectstatic failed; the benchmark only posts ballots (302 answers)")
     data = setup(args)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        env=os.environ, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
     path = f"/budget-participatif/enveloppes/{data['envelope']}/"
     try:
-        import httpx
-
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            print("gunicorn did not start", file=sys.stderr)
-            return 1
-        print(
-            f"gunicorn {args.workers} workers on loopback, {args.processes} client processes x "
-            f"{args.clients} threads, PostgreSQL, "
-            f"{'Redis cache and sessions' if args.redis_url else 'no Redis (database sessions)'}, "
-            f"{os.cpu_count()} CPU cores (clients included)"
-        )
-        jobs = list(zip(data["cookies"], data["ballots"][: args.http_ballots], strict=True))
-        # Warm every worker (imports, connections) with a few ballots that are counted apart.
-        warm, jobs = jobs[: 4 * args.workers], jobs[4 * args.workers :]
-        hammer(base, path, warm, 1, args.workers)
-        before = server_cpu(server.pid, args.database)
-        result = hammer(base, path, jobs, args.processes, args.clients)
-        after = server_cpu(server.pid, args.database)
-        report("new ballots", result)
-        app_cpu, db_cpu = after[0] - before[0], after[1] - before[1]
-        if result["ok"]:
-            per = (app_cpu + db_cpu) / result["ok"]
+        with gunicorn(os.environ, args.workers) as (server, base):
             print(
-                f"server CPU per accepted ballot: {1000 * app_cpu / result['ok']:.1f} ms gunicorn "
-                f"+ {1000 * db_cpu / result['ok']:.1f} ms PostgreSQL backends = {1000 * per:.1f} ms; "
-                f"capacity of {os.cpu_count()} dedicated cores at that cost: "
-                f"{os.cpu_count() / per:.0f} ballots/s (derived, not measured)"
+                f"gunicorn {args.workers} workers on loopback, {args.processes} client processes x "
+                f"{args.clients} threads, PostgreSQL, "
+                f"{'Redis cache and sessions' if args.redis_url else 'no Redis (database sessions)'}, "
+                f"{os.cpu_count()} CPU cores (clients included)"
             )
-        rng = random.Random(7)  # noqa: S311
-        changes = [
-            (cookie, data["ballots"][rng.randrange(len(data["ballots"]))])
-            for cookie in data["cookies"][: args.changes]
-        ]
-        report("changed ballots", hammer(base, path, changes, args.processes, args.clients))
+            jobs = list(zip(data["cookies"], data["ballots"][: args.http_ballots], strict=True))
+            # Warm every worker (imports, connections) with a few ballots that are counted apart.
+            warm, jobs = jobs[: 4 * args.workers], jobs[4 * args.workers :]
+            hammer(base, path, warm, 1, args.workers)
+            before = server_cpu(server.pid, args.database)
+            result = hammer(base, path, jobs, args.processes, args.clients)
+            after = server_cpu(server.pid, args.database)
+            report("new ballots", result)
+            app_cpu, db_cpu = after[0] - before[0], after[1] - before[1]
+            if result["ok"]:
+                per = (app_cpu + db_cpu) / result["ok"]
+                print(
+                    f"server CPU per accepted ballot: {1000 * app_cpu / result['ok']:.1f} ms gunicorn "
+                    f"+ {1000 * db_cpu / result['ok']:.1f} ms PostgreSQL backends = {1000 * per:.1f} ms; "
+                    f"capacity of {os.cpu_count()} dedicated cores at that cost: "
+                    f"{os.cpu_count() / per:.0f} ballots/s (derived, not measured)"
+                )
+            rng = random.Random(7)  # noqa: S311
+            changes = [
+                (cookie, data["ballots"][rng.randrange(len(data["ballots"]))])
+                for cookie in data["cookies"][: args.changes]
+            ]
+            report("changed ballots", hammer(base, path, changes, args.processes, args.clients))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         if args.redis_url:
             import redis
 

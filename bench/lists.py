@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import httpx
-    from load import free_port, hammer, prepare_database
+    from load import gunicorn, hammer, prepare_database
 
     var_dir = Path(tempfile.mkdtemp(prefix="renouveau-bench-lists-"))
     db_url = prepare_database(args.admin_url, args.database)
@@ -203,23 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         "/api/v1/initiatives/",
         "/api/v1/ideas/?sort=support",
     ]
-    port = free_port()
-    server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            print("gunicorn did not start", file=sys.stderr)
-            return 1
+    with gunicorn(env, args.workers) as (_server, base):
         for path in pages:  # warm-up, and every page must answer 200
             status = httpx.get(base + path, timeout=20).status_code
             if status != 200:
@@ -236,9 +220,6 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{r['path']:52} {r['requests']:6d} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} {r['errors']:4d}"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return 0
 
 

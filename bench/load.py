@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -43,6 +44,33 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env, workers: int, *options: str):
+    """gunicorn (``config.wsgi``, the settings of ``env``) on a free loopback port, ``workers``
+    sync workers; yields ``(process, base URL)`` once ``/healthz`` answers 200, and stops it on
+    exit. Raises ``RuntimeError`` if it does not start within 30 s."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning", *options],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def prepare_database(admin_url: str, name: str) -> str:
@@ -146,23 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([*manage, "seed"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
 
-    port = free_port()
-    server = subprocess.Popen(
-        [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--access-logfile", "-", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            print("gunicorn did not start", file=sys.stderr)
-            return 1
+    with gunicorn(env, args.workers, "--access-logfile", "-") as (_server, base):
         for path in args.pages:  # warm-up
             httpx.get(base + path, timeout=10)
         print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s per page, "
@@ -175,9 +187,6 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{r['path']:55} {r['requests']:7d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d}"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return 0
 
 
