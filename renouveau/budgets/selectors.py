@@ -30,10 +30,11 @@ _BALLOT_ENVELOPES: dict[int, tuple[tuple, Envelope]] = {}
 def envelope_for_ballot(pk: int) -> Envelope | None:
     """The envelope ``pk`` with its call, for recording a ballot: the hot path while a vote is
     open (hundreds of ballots a second). The objects are kept in the process and checked on
-    every call against the database with one indexed query on what decides whether a ballot is
-    accepted (both rows' last change, the call's publication, phase override and vote dates),
-    so a change made by any process, even by ``QuerySet.update``, is seen at once. Each call
-    returns its own copies. None when the envelope does not exist."""
+    every call against the database with one indexed query: any save of either row (its
+    ``updated_at``) is seen at once, and so are bulk updates (``QuerySet.update``, which leave
+    ``updated_at`` alone) of what opens or closes the vote — the call's publication, phase
+    override and vote dates. Each call returns its own copies. None when the envelope does not
+    exist."""
     envelope_table = connection.ops.quote_name(Envelope._meta.db_table)
     call_table = connection.ops.quote_name(Call._meta.db_table)
     with connection.cursor() as cursor:

@@ -27,9 +27,6 @@ def log_action(
 
     ``public_change=False`` for writes that change nothing an anonymous visitor sees (a ballot
     cast while the vote is open): they do not invalidate the anonymous page cache."""
-    if not transaction.get_connection().in_atomic_block:
-        # Services are atomic; a call outside a transaction is a programming error we still log.
-        pass
     from .middleware import AnonymousPageCacheMiddleware
 
     if public_change:
