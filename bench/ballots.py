@@ -205,7 +205,7 @@ def setup(args) -> dict:
         .values_list("pk", "password")
     )
     # Sessions of the voters who vote over HTTP (what a login would have stored).
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "renouveau.accounts.backends.AuthenticationBackend"  # what a login stores
     sessions = []
     http_voters = voters[: args.http_ballots]
     cookies = []
