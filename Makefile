@@ -12,7 +12,7 @@ endif
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 PY := .venv/bin/python
 
-.PHONY: install run test lint format migrations messages bench worker check-deploy
+.PHONY: install run test lint format migrations messages bench worker scheduler check-deploy
 
 # uv is bootstrapped with pip inside the project's virtual environment when not installed.
 .venv/bin/uv:
@@ -57,6 +57,10 @@ messages: install
 
 worker: install
 	$(PY) manage.py db_worker
+
+# Enqueues the periodic jobs (renouveau/core/scheduler.py); several may run, each run once.
+scheduler: install
+	$(PY) manage.py scheduler
 
 bench: install
 	$(PY) bench/load.py

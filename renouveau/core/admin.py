@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditLog
+from .models import AuditLog, ScheduledRun
 from .services import log_action
 
 admin.site.site_header = _("Renouveau — back-office")
@@ -47,4 +47,19 @@ class AuditLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    """What the scheduler enqueued (read-only: the rows are its claims on each slot)."""
+
+    list_display = ["enqueued_at", "job", "slot", "task_id"]
+    list_filter = ["job"]
+    readonly_fields = [f.name for f in ScheduledRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

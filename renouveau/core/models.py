@@ -55,3 +55,25 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job (``core.scheduler``), claimed by inserting this row: the unique
+    (job, slot) pair lets several scheduler processes run side by side and still enqueue each
+    run exactly once."""
+
+    job = models.CharField(_("tâche périodique"), max_length=100)
+    slot = models.CharField(_("créneau"), max_length=40)
+    enqueued_at = models.DateTimeField(_("mise en file le"), auto_now_add=True)
+    task_id = models.CharField(_("identifiant de la tâche"), max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("exécution planifiée")
+        verbose_name_plural = _("exécutions planifiées")
+        ordering = ["-enqueued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="core_scheduledrun_one_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from renouveau.ideas.models import Flag, Idea, RoutingRule
 
@@ -99,9 +100,7 @@ def test_list_with_demo_data_filters_in_place(browse, plan):
     assert "Démonstration" in page.content()
     page.select_option("#id_sort", "support")
     page.wait_for_url("**sort=support**")
-    page.wait_for_function(
-        "document.querySelector('#idea-results h3').innerText.includes('Ateliers vélo')"
-    )
+    expect(page.locator("#idea-results h3").first).to_contain_text("Ateliers vélo")
     browse.check()
 
 

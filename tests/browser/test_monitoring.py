@@ -4,6 +4,7 @@ with their data tables) and a project's page; axe-core runs on every page."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -48,8 +49,6 @@ def test_project_list_filters_in_place(browse, programme):
     browse.goto("/suivi/projets/")
     page.select_option("#id_territoire", "pays-de-martigues")
     page.wait_for_url("**territoire=pays-de-martigues**")
-    page.wait_for_function(
-        "!document.querySelector('#results').innerText.includes('Cœur de ville')"
-    )
+    expect(page.locator("#results")).not_to_contain_text("Cœur de ville")
     assert "Réseau de chaleur de Martigues" in page.inner_text("#results")
     browse.check()

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from renouveau.mutualaid.models import HelpOffer, HelpRequest, Match, Report
 
@@ -151,9 +152,7 @@ def test_public_pages_with_demo_data_are_accessible(browse, plan):
         assert "Démonstration" in browse.page.content()
     browse.page.select_option("#id_kind", "food")
     browse.page.wait_for_url("**kind=food**")
-    browse.page.wait_for_function(
-        "!document.querySelector('#results').innerText.includes('réparation')"
-    )
+    expect(browse.page.locator("#results")).not_to_contain_text("réparation")
     browse.check()
 
 
