@@ -1,5 +1,6 @@
-"""The English translation is complete: every catalogue entry translated, none fuzzy, and the
-compiled .mo matches its .po."""
+"""The English translation is complete: every catalogue entry translated, none fuzzy, the
+compiled .mo matches its .po, and every literal message of the Python code is in its app's
+catalogue (templates are not parsed here: their messages are checked only once extracted)."""
 
 import ast
 import gettext
@@ -56,3 +57,39 @@ def test_catalogue_is_complete_and_compiled(po):
         catalog = gettext.GNUTranslations(handle)._catalog
     compiled = {k if isinstance(k, str) else k[0] for k in catalog if k}
     assert {msgid for msgid, _, _ in entries} <= compiled, f"{mo} is older than {po}: recompile"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext",
+                 "ngettext_lazy", "npgettext", "npgettext_lazy"}  # fmt: skip
+
+
+def _python_msgids(app: Path) -> set[str]:
+    """The literal messages passed to gettext functions in an app's Python code (tests and
+    migrations aside): what ``makemessages`` extracts from .py files."""
+    found = set()
+    for path in app.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.relative_to(app).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in GETTEXT_NAMES:
+                continue
+            strings = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if name.startswith("p") or name.startswith("np"):
+                strings = strings[1:]  # the first literal is the context
+            found.update(s for s in strings[: 2 if "n" in name.split("gettext")[0] else 1] if s)
+    return found
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_message_of_the_python_code_is_in_the_catalogue(po):
+    app = po.parents[3]
+    catalogue = {msgid for msgid, _, _ in _entries(po)}
+    missing = sorted(_python_msgids(app) - catalogue)
+    assert not missing, f"{po}: not extracted (run `make messages`): {missing[:5]}"
