@@ -348,9 +348,14 @@ class Comment(TimeStampedModel):
 
 
 class CommentReport(models.Model):
+    """A resident's report of a comment. Open until a moderator hides the comment or dismisses
+    the reports (``handled_at``); the moderators' queue lists visible comments with open
+    reports."""
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signalement")

@@ -53,8 +53,23 @@ def submission_list(
     )
 
 
+# Reports not yet dismissed by a moderator (hiding the comment closes them too).
+OPEN_REPORTS = Count("commentreport", filter=Q(commentreport__handled_at__isnull=True))
+
+
+def comment_report_queue():
+    """Visible comments with open reports, most reported first: the moderators' queue."""
+    return (
+        Comment.objects.filter(is_hidden=False)
+        .annotate(report_count=OPEN_REPORTS)
+        .filter(report_count__gt=0)
+        .select_related("author", "submission", "submission__call")
+        .order_by("-report_count", "created_at", "id")
+    )
+
+
 def submission_get(*, call: Call, pk: int) -> Submission | None:
-    comments = Comment.objects.select_related("author").annotate(report_count=Count("reports"))
+    comments = Comment.objects.select_related("author").annotate(report_count=OPEN_REPORTS)
     return (
         Submission.objects.filter(call=call, pk=pk)
         .select_related(

@@ -282,17 +282,42 @@ def comment_report(*, reporter, comment: Comment) -> bool:
     return created
 
 
+def _close_reports(comment: Comment) -> int:
+    return CommentReport.objects.filter(comment=comment, handled_at__isnull=True).update(
+        handled_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
+    """Hide a comment with a public reason; its open reports are closed with it."""
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la modération.")})
     comment.is_hidden = True
     comment.hidden_reason = reason.strip()[:200]
     comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+    _close_reports(comment)
     log_action(
         actor=actor, action="calls.comment_hidden", obj=comment, data={"reason": reason.strip()}
     )
     return comment
+
+
+@transaction.atomic
+def comment_reports_dismiss(*, actor, comment: Comment) -> int:
+    """Keep a reported comment visible: its open reports are closed ("classés sans suite") and
+    it leaves the moderators' queue (a new report brings it back). Returns how many."""
+    closed = _close_reports(comment)
+    if not closed:
+        raise ValidationError(_("Ce commentaire n'a pas de signalement à traiter."))
+    log_action(
+        actor=actor,
+        action="calls.comment_reports_dismissed",
+        obj=comment,
+        data={"reports": closed},
+        public_change=False,
+    )
+    return closed
 
 
 @transaction.atomic

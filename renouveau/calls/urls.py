@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.call_index, name="index"),
     path("nouveau/", views.call_create, name="create"),
     path("mes-projets/", views.my_submissions, name="mine"),
+    path("moderation/commentaires/", views.moderation_queue, name="moderation"),
+    path(
+        "moderation/commentaires/<int:comment_pk>/classer/",
+        views.comment_reports_dismiss,
+        name="comment_dismiss",
+    ),
     path("<slug:slug>/", views.call_detail, name="detail"),
     path("<slug:slug>/modifier/", views.call_edit, name="edit"),
     path("<slug:slug>/phase/", views.call_phase, name="phase"),

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
@@ -28,7 +30,14 @@ from .forms import (
     SubmissionForm,
 )
 from .models import Call, Comment, Submission
-from .selectors import call_get, call_list, submission_get, submission_list, submission_list_of_user
+from .selectors import (
+    call_get,
+    call_list,
+    comment_report_queue,
+    submission_get,
+    submission_list,
+    submission_list_of_user,
+)
 
 
 def _call_or_404(request: HttpRequest, slug: str) -> Call:
@@ -413,6 +422,7 @@ def comment_moderate(request: HttpRequest, slug: str, pk: int, comment_pk: int) 
     comment = get_object_or_404(Comment, pk=comment_pk, submission=submission)
     form = ModerationForm(request.POST)
     form.is_valid()
+    back = _moderation_return(request, submission.get_absolute_url() + "#commentaires")
     if comment.is_hidden:
         services.comment_restore(actor=request.user, comment=comment)
         messages.success(request, _("Le commentaire est de nouveau visible."))
@@ -420,7 +430,42 @@ def comment_moderate(request: HttpRequest, slug: str, pk: int, comment_pk: int) 
         reason = (form.cleaned_data.get("reason") or "").strip()
         if not reason:
             messages.error(request, _("Indiquez le motif de la modération."))
-            return redirect(submission.get_absolute_url() + "#commentaires")
+            return redirect(back)
         services.comment_hide(actor=request.user, comment=comment, reason=reason)
         messages.success(request, _("Le commentaire est masqué."))
-    return redirect(submission.get_absolute_url() + "#commentaires")
+    return redirect(back)
+
+
+def _moderation_return(request: HttpRequest, default: str) -> str:
+    """Back to the moderators' queue when the form came from it, else to ``default``."""
+    queue = reverse("calls:moderation")
+    return queue if request.POST.get("from") == "queue" else default
+
+
+@login_required
+@permission_required("calls.moderate_comment", raise_exception=True)
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, comment_report_queue(), per_page=20)
+    return render(request, "calls/moderation.html", {"page": page})
+
+
+@login_required
+@permission_required("calls.moderate_comment", raise_exception=True)
+@require_POST
+def comment_reports_dismiss(request: HttpRequest, comment_pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=comment_pk)
+    try:
+        count = services.comment_reports_dismiss(actor=request.user, comment=comment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Signalement classé sans suite : le commentaire reste visible.",
+                "%(count)s signalements classés sans suite : le commentaire reste visible.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("calls:moderation")

@@ -57,3 +57,40 @@ def test_resident_submits_a_project_and_an_agent_reviews_it(browse, plan, person
     assert "Jardin partagé" in page.content()
     browse.goto("/appels/reinventons/")  # with the agents' management panel
     assert "Gestion de l'appel" in page.content()
+
+
+def test_a_moderator_handles_reported_comments_from_the_queue(browse, plan, personas, marseille):
+    from renouveau.calls import services
+    from renouveau.calls.models import Comment
+    from renouveau.calls.tests.factories import make_submission
+
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    for body, reporters in (
+        ("Achetez mes montres pas chères", ["resident", "outsider"]),
+        ("Je ne suis pas d'accord avec ce projet", ["outsider"]),
+    ):
+        comment = services.comment_create(
+            author=personas["association_member"], submission=submission, body=body
+        )
+        for name in reporters:
+            services.comment_report(reporter=personas[name], comment=comment)
+    page = browse.page
+    browse.login(personas["moderator"])
+    browse.goto("/appels/")
+    page.click("text=Commentaires signalés")
+    page.wait_for_url("**/appels/moderation/commentaires/")
+    browse.check()
+    first = page.locator("main li.card").first
+    assert "2 signalements" in first.inner_text() and "montres" in first.inner_text()
+    first.get_by_label("Motif public du masquage").fill("Publicité")
+    first.get_by_role("button", name="Masquer").click()
+    page.wait_for_url("**/appels/moderation/commentaires/")
+    assert "Le commentaire est masqué" in page.content()
+    browse.check()
+    page.locator("main li.card").first.get_by_role("button", name="Classer sans suite").click()
+    page.wait_for_load_state()
+    assert "Aucun commentaire signalé à traiter" in page.content()
+    browse.check()
+    hidden, kept = Comment.objects.order_by("pk")
+    assert hidden.is_hidden and hidden.hidden_reason == "Publicité" and not kept.is_hidden

@@ -328,6 +328,62 @@ def test_comments_reports_and_moderation(plan, client, personas, marseille):
     assert AuditLog.objects.filter(action="calls.comment_hidden").exists()
 
 
+def _reported_comment(call, submission, author, reporters, body):
+    comment = services.comment_create(author=author, submission=submission, body=body)
+    for reporter in reporters:
+        services.comment_report(reporter=reporter, comment=comment)
+    return comment
+
+
+def test_the_moderators_queue_lists_reported_comments_and_handles_them(
+    plan, client, personas, marseille
+):
+    from renouveau.calls.models import CommentReport
+
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    resident, member, outsider = (
+        personas[k] for k in ("resident", "association_member", "outsider")
+    )
+    once = _reported_comment(call, submission, member, [resident], "Signalé une fois")
+    twice = _reported_comment(call, submission, resident, [member, outsider], "Signalé deux fois")
+    _reported_comment(call, submission, member, [], "Jamais signalé")
+    queue = reverse("calls:moderation")
+    assert client.get(queue).status_code == 302  # login first
+    client.force_login(resident)
+    assert client.get(queue).status_code == 403
+    assert client.post(reverse("calls:comment_dismiss", args=[once.pk])).status_code == 403
+    client.force_login(personas["moderator"])
+    assert "Commentaires signalés" in client.get(reverse("calls:index")).content.decode()
+    page = client.get(queue)
+    assert page.status_code == 200
+    listed = [c.pk for c in page.context["page"].object_list]
+    assert listed == [twice.pk, once.pk]  # most reported first; never-reported comments absent
+    assert page.context["page"].object_list[0].report_count == 2
+    # Hide from the queue: back to the queue, the comment leaves it, its reports are closed.
+    hide = reverse("calls:comment_moderate", args=[call.slug, submission.pk, twice.pk])
+    response = client.post(hide, {"reason": "Propos injurieux", "from": "queue"})
+    assert response.status_code == 302 and response["Location"] == queue
+    assert CommentReport.objects.filter(comment=twice, handled_at__isnull=True).count() == 0
+    # Dismiss: the comment stays visible and leaves the queue; the decision is in the journal.
+    response = client.post(reverse("calls:comment_dismiss", args=[once.pk]), follow=True)
+    assert "classé sans suite" in response.content.decode()
+    assert [c.pk for c in client.get(queue).context["page"].object_list] == []
+    once.refresh_from_db()
+    assert not once.is_hidden
+    line = AuditLog.objects.get(action="calls.comment_reports_dismissed")
+    assert line.data == {"reports": 1} and line.actor == personas["moderator"]
+    # Dismissing again: a clear message, nothing changes.
+    response = client.post(reverse("calls:comment_dismiss", args=[once.pk]), follow=True)
+    assert "pas de signalement à traiter" in response.content.decode()
+    # A new reporter brings it back; the project page counts only the open report.
+    services.comment_report(reporter=personas["elected"], comment=once)
+    assert [c.pk for c in client.get(queue).context["page"].object_list] == [once.pk]
+    detail = client.get(submission.get_absolute_url())
+    counts = {c.pk: c.report_count for c in detail.context["comments"]}
+    assert counts[once.pk] == 1 and counts[twice.pk] == 0
+
+
 # ---------------------------------------------------------------- lists and visibility
 
 

@@ -85,7 +85,7 @@ def _python_msgids(app: Path) -> set[str]:
             ]
             if name.startswith("p") or name.startswith("np"):
                 strings = strings[1:]  # the first literal is the context
-            found.update(s for s in strings[: 2 if "n" in name.split("gettext")[0] else 1] if s)
+            found.update(strings[:1])  # the singular: the catalogue's key (plural aside)
     return found
 
 
