@@ -11,6 +11,7 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("confidentialite/", views.privacy, name="privacy"),
+    path("moderation/", views.moderation_hub, name="moderation"),
     path(
         "journal/<str:app_label>/<str:model>/<str:object_id>/",
         views.audit_log,

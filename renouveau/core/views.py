@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -126,3 +127,14 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "core/500.html", status=500)
+
+
+@login_required
+def moderation_hub(request: HttpRequest) -> HttpResponse:
+    """The moderation queues the user may handle, with their open items (403 when none)."""
+    from .moderation import queues_for
+
+    queues = queues_for(request.user)
+    if not queues:
+        raise PermissionDenied
+    return render(request, "core/moderation.html", {"queues": queues})

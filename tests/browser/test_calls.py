@@ -77,8 +77,13 @@ def test_a_moderator_handles_reported_comments_from_the_queue(browse, plan, pers
             services.comment_report(reporter=personas[name], comment=comment)
     page = browse.page
     browse.login(personas["moderator"])
-    browse.goto("/appels/")
-    page.click("text=Commentaires signalés")
+    browse.goto("/compte/")
+    page.click("text=Modération : les signalements à traiter")
+    page.wait_for_url("**/moderation/")
+    browse.check()
+    assert "1 à traiter" not in page.inner_text("main")  # two reported comments
+    assert "2 à traiter" in page.inner_text("main")
+    page.click("text=Commentaires des projets déposés")
     page.wait_for_url("**/appels/moderation/commentaires/")
     browse.check()
     first = page.locator("main li.card").first

@@ -63,3 +63,11 @@ def audit_url(obj) -> str:
     from django.urls import reverse
 
     return reverse("core:audit_log", args=[obj._meta.app_label, obj._meta.model_name, obj.pk])
+
+
+@register.filter
+def can_moderate(user) -> bool:
+    """True when ``user`` may handle at least one moderation queue (``core.moderation``)."""
+    from renouveau.core.moderation import can_moderate as allowed
+
+    return allowed(user)
