@@ -1,4 +1,4 @@
-"""RGPD receivers: a user's projects and comments in the export; erasure keeps the public
+"""RGPD receivers: a user's projects, comments and reports in the export; erasure keeps the public
 contributions (shown as "Compte supprimé") and deletes the private reports."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from renouveau.accounts.signals import personal_data_requested, user_erased
 
 @receiver(personal_data_requested)
 def export_calls(sender, user, **kwargs):
-    from .models import Comment, Submission
+    from .models import Comment, CommentReport, Submission
 
     submissions = Submission.objects.filter(author=user).select_related("call", "commune")
     return (
@@ -32,6 +32,17 @@ def export_calls(sender, user, **kwargs):
             "commentaires": [
                 {"projet": c.submission.title, "texte": c.body, "le": c.created_at.isoformat()}
                 for c in Comment.objects.filter(author=user).select_related("submission")
+            ],
+            "signalements": [
+                {
+                    "projet": r.comment.submission.title,
+                    "commentaire": r.comment.body[:200],
+                    "le": r.created_at.isoformat(),
+                    "traite_le": r.handled_at.isoformat() if r.handled_at else None,
+                }
+                for r in CommentReport.objects.filter(reporter=user).select_related(
+                    "comment__submission"
+                )
             ],
         },
     )

@@ -475,12 +475,22 @@ def test_agent_creates_a_call_with_themes(plan, client, personas):
 
 
 def test_personal_data_export_and_erasure(plan, personas, marseille):
-    from renouveau.accounts.services import user_export_data
+    from renouveau.accounts.services import user_erase, user_export_data
+    from renouveau.calls.models import CommentReport
 
     call = make_call(Phase.SUBMISSION)
-    make_submission(call, personas["resident"], commune=marseille, title="Mon jardin")
+    submission = make_submission(call, personas["resident"], commune=marseille, title="Mon jardin")
+    comment = services.comment_create(
+        author=personas["association_member"], submission=submission, body="Pub déguisée"
+    )
+    services.comment_report(reporter=personas["resident"], comment=comment)
     data = user_export_data(user=personas["resident"])
     assert "Mon jardin" in str(data)
+    calls_data = data["appels_a_projets"]
+    assert [r["commentaire"] for r in calls_data["signalements"]] == ["Pub déguisée"]
+    assert calls_data["signalements"][0]["traite_le"] is None
+    user_erase(user=personas["resident"])
+    assert not CommentReport.objects.exists()  # private reports go with the account
 
 
 def test_api_lists_calls_and_projects(plan, client, personas, marseille):
