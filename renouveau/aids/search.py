@@ -83,6 +83,18 @@ def lexicon_words(*parts: str) -> set[str]:
     return words - STOPWORDS
 
 
+def number_variant(word: str) -> str | None:
+    """The other grammatical number of a query word, for the stemmer's misses: the French
+    Snowball stemmer gives "loyer" -> ``loi`` but "loyers" -> ``loyer``, so each form alone
+    misses the other. A final ``s`` is dropped, or added (words of 4 letters or more; words in
+    ``x``/``z`` are left alone). Where both forms stem alike the variant changes nothing."""
+    if len(word) < 4 or word.isdigit() or word[-1] in "xz":
+        return None
+    if word.endswith("s"):
+        return word[:-1] if len(word) > 4 and not word.endswith("ss") else None
+    return word + "s"
+
+
 def query_words(q: str) -> list[str]:
     """Distinct accent-free words of a query (no stopwords, not stemmed)."""
     seen: list[str] = []

@@ -28,7 +28,7 @@ from django.utils import timezone
 from renouveau.territories.models import Commune, Territory
 
 from .models import Aid, AidAlert, AidType, Audience, Funder, FunderMembership
-from .search import query_tokens, query_words
+from .search import number_variant, query_tokens, query_words
 
 SEARCH_CONFIG = "french_unaccent"
 
@@ -172,8 +172,9 @@ CROSS JOIN LATERAL (
 
 
 def _corrected_query(q: str):
-    """The ``french_unaccent`` tsquery of ``q``, where each word unknown to the lexicon is
-    OR-ed with its closest lexicon words (trigram distance): one query, whatever ``q``."""
+    """The ``french_unaccent`` tsquery of ``q``: each word OR-ed with its other grammatical
+    number (``search.number_variant``) and, when unknown to the lexicon, with its closest
+    lexicon words (trigram distance): one query, whatever ``q``."""
     from django.contrib.postgres.search import SearchQuery
 
     words = query_words(q)
@@ -183,7 +184,8 @@ def _corrected_query(q: str):
     combined = None
     for word in words:
         alternatives = None
-        for candidate in [word, *corrections.get(word, [])]:
+        variant = number_variant(word)
+        for candidate in [word, *([variant] if variant else []), *corrections.get(word, [])]:
             part = SearchQuery(candidate, config=SEARCH_CONFIG, search_type="plain")
             alternatives = part if alternatives is None else alternatives | part
         combined = alternatives if combined is None else combined & alternatives

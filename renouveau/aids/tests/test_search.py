@@ -34,6 +34,29 @@ def test_a_typo_still_finds_the_energy_aids_on_postgresql(client, energy_aids):
     assert "Prêt d'honneur pour créer son entreprise" not in titles
 
 
+@pytest.mark.parametrize("q", ["loyer", "loyers"])
+def test_singular_and_plural_find_each_other(client, funders, q):
+    """The French stemmer gives "loyer" -> loi but "loyers" -> loyer: the query asks for both
+    numbers, so each finds the other."""
+    owner = funders["metropolis"]
+    make_aid(owner, title="Aide au loyer", promise="x")
+    make_aid(owner, title="Impayés de loyers", promise="x")
+    make_aid(owner, title="Prêt d'honneur", promise="Pour créer son entreprise")
+    assert sorted(_titles(client.get("/aides/", {"q": q}))) == [
+        "Aide au loyer",
+        "Impayés de loyers",
+    ]
+
+
+def test_number_variants():
+    from renouveau.aids.search import number_variant
+
+    assert number_variant("loyer") == "loyers" and number_variant("loyers") == "loyer"
+    assert number_variant("bus") is None and number_variant("prix") is None  # too short / x
+    assert number_variant("stress") is None and number_variant("gaz") is None
+    assert number_variant("2024") is None
+
+
 def test_title_matches_rank_first(client, funders):
     owner = funders["metropolis"]
     make_aid(owner, title="Aide aux associations", promise="x", description="Parle de loyer.")
