@@ -131,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # Django's backend, with the per-request health check skipped for a connection released
+    # healthy less than 0.5 s ago (renouveau/core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "renouveau.core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (and rate limits): local memory by default, Redis when REDIS_URL is set.

@@ -101,12 +101,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400 if isinstance(exc, ValidationError) else 403
             ballot = ballot_of(voter=request.user, envelope=envelope)
         else:
-            messages.success(
-                request,
-                _(
-                    "Votre bulletin est enregistré. Vous pouvez le modifier jusqu'à la clôture du vote."
-                ),
-            )
+            # The vote page says that the ballot is recorded, and until when it can be changed,
+            # whenever there is one: no flash message on top (it said the same thing twice).
             return redirect("budgets:vote", pk=envelope.pk)
     else:
         ballot = ballot_of(voter=request.user, envelope=envelope)
