@@ -67,9 +67,11 @@ def run_due(now: datetime | None = None, jobs: tuple[Job, ...] = JOBS) -> list[s
     enqueued = []
     for job in jobs:
         slot = job.slot(now)
-        if slot is None or ScheduledRun.objects.filter(job=job.name, slot=slot).exists():
+        if slot is None:
             continue
         try:
+            if ScheduledRun.objects.filter(job=job.name, slot=slot).exists():
+                continue
             with transaction.atomic():
                 run = ScheduledRun.objects.create(job=job.name, slot=slot)
                 result = import_string(job.task).enqueue(**job.kwargs)
@@ -77,7 +79,7 @@ def run_due(now: datetime | None = None, jobs: tuple[Job, ...] = JOBS) -> list[s
                 run.save(update_fields=["task_id"])
         except IntegrityError:  # another scheduler claimed this slot first
             continue
-        except Exception:  # noqa: BLE001 - one failing job must not stop the others
+        except Exception:  # noqa: BLE001 - one failing job (or the database) must not stop the rest
             logger.exception("Periodic job %s (slot %s) could not be enqueued", job.name, slot)
             continue
         logger.info("Periodic job %s enqueued (slot %s)", job.name, slot)

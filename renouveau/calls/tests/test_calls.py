@@ -362,6 +362,10 @@ def test_the_moderators_queue_lists_reported_comments_and_handles_them(
     assert page.context["page"].object_list[0].report_count == 2
     # Hide from the queue: back to the queue, the comment leaves it, its reports are closed.
     hide = reverse("calls:comment_moderate", args=[call.slug, submission.pk, twice.pk])
+    response = client.post(hide, {"reason": "  ", "from": "queue"}, follow=True)
+    assert "Indiquez le motif de la modération" in response.content.decode()
+    assert response.redirect_chain[-1][0] == queue  # back to the queue, nothing hidden
+    assert not Comment.objects.get(pk=twice.pk).is_hidden
     response = client.post(hide, {"reason": "Propos injurieux", "from": "queue"})
     assert response.status_code == 302 and response["Location"] == queue
     assert CommentReport.objects.filter(comment=twice, handled_at__isnull=True).count() == 0

@@ -100,7 +100,8 @@ def test_the_enqueued_jobs_run_in_the_worker(db_queue):
     assert statuses == {"SUCCESSFUL"}
 
 
-def test_the_command_runs_once_and_prune_forgets_old_runs(db, db_queue):
+@pytest.mark.django_db(transaction=True)  # the command recycles connections, as db_worker does
+def test_the_command_runs_once_and_prune_forgets_old_runs(db_queue):
     out = io.StringIO()
     call_command("scheduler", "--once", stdout=out)
     # At whatever time the test runs, the interval job is due.

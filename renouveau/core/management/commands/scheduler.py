@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from renouveau.core import scheduler
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
             interval = 30.0
         passes = 0
         while True:
+            # A long-running process gets no request signals: drop a connection the database
+            # closed (restart, idle timeout) before each pass, as db_worker does.
+            close_old_connections()
             for name in scheduler.run_due():
                 self.stdout.write(f"{name}: enqueued")
             passes += 1
