@@ -18,6 +18,7 @@ PERSONAS = (
     "moderator",
     "elected",
     "administrator",
+    "crisis_agent",
     "outsider",
 )
 
@@ -100,6 +101,7 @@ def personas(territories, marseille):
         "moderator": make_user("moderation@example.org", roles=[Role.MODERATOR]),
         "elected": make_user("elu@example.org", roles=[Role.ELECTED]),
         "administrator": make_user("admin@example.org", roles=[Role.ADMINISTRATOR], is_staff=True),
+        "crisis_agent": make_user("cellule.crise@example.org", roles=[Role.CRISIS_CELL]),
         "outsider": make_user("ailleurs@example.org"),
     }
     users["commune_agent"].agent_communes.add(marseille)

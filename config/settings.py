@@ -49,6 +49,9 @@ RENOUVEAU_APPS = [
     "renouveau.budgets",
     "renouveau.portfolio",
     "renouveau.monitoring",
+    "renouveau.reserve",
+    "renouveau.alerts",
+    "renouveau.governance",
     "renouveau.api",
 ]
 

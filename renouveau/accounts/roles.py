@@ -14,6 +14,7 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     ELECTED = "elected"
     ADMINISTRATOR = "administrator"
+    CRISIS_CELL = "crisis_cell"
 
 
 ROLE_LABELS = {
@@ -22,6 +23,13 @@ ROLE_LABELS = {
     Role.MODERATOR: _("Modérateur"),
     Role.ELECTED: _("Élu"),
     Role.ADMINISTRATOR: _("Administrateur"),
+    Role.CRISIS_CELL: _("Cellule de crise"),
 }
 
-STAFF_ROLES = {Role.METROPOLIS_AGENT, Role.COMMUNE_AGENT, Role.MODERATOR, Role.ADMINISTRATOR}
+STAFF_ROLES = {
+    Role.METROPOLIS_AGENT,
+    Role.COMMUNE_AGENT,
+    Role.MODERATOR,
+    Role.ADMINISTRATOR,
+    Role.CRISIS_CELL,
+}

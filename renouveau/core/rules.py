@@ -24,6 +24,8 @@ is_commune_agent = _has_role(Role.COMMUNE_AGENT)
 is_moderator = _has_role(Role.MODERATOR)
 is_elected = _has_role(Role.ELECTED)
 is_administrator = _has_role(Role.ADMINISTRATOR) | is_superuser
+# Agents who triage warning signals and publish alerts (reserve and alerts apps).
+is_crisis_cell = _has_role(Role.CRISIS_CELL)
 is_agent = is_metropolis_agent | is_commune_agent | is_administrator
 is_staff_member = is_agent | is_moderator | is_elected
 
