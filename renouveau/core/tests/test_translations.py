@@ -1,7 +1,7 @@
 """The English translation is complete: every catalogue entry translated, none fuzzy, the
 compiled .mo matches its .po, and every literal message of the Python code is in its app's
-catalogue or another (Python gettext calls and ``{% translate "..." %}`` tags; ``blocktranslate``
-blocks are checked only once extracted)."""
+catalogue or another (Python gettext calls, and templates as ``makemessages`` reads them:
+``{% translate %}`` tags and ``{% blocktranslate %}`` blocks, with their plural and context)."""
 
 import ast
 import gettext
@@ -89,18 +89,45 @@ def _python_msgids(app: Path) -> set[str]:
     return found
 
 
-TEMPLATE_MESSAGE = re.compile(
-    r"""{%\s*(?:translate|trans)\s+(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
-)
+_LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+# What Django's ``templatize`` (the template reader of ``makemessages``) writes for each message.
+TEMPLATIZED_CALL = re.compile(rf"\b(n?p?gettext)\(\s*({_LITERAL}(?:\s*,\s*{_LITERAL})*)")
 
 
 def _template_msgids(app: Path) -> set[str]:
-    """The literal messages of ``{% translate "..." %}`` tags (``blocktranslate`` aside)."""
+    """The messages of the app's templates, read as ``makemessages`` reads them (Django's
+    ``templatize``): ``{% translate %}`` literals and ``{% blocktranslate %}`` blocks (their
+    variables as ``%(name)s``, ``trimmed`` applied, the singular of a plural, context aside)."""
+    from django.utils.translation.template import templatize
+
     found = set()
     for path in app.rglob("*.html"):
-        for match in TEMPLATE_MESSAGE.finditer(path.read_text(encoding="utf-8")):
-            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+        source = path.read_text(encoding="utf-8")
+        if "trans" not in source:
+            continue
+        for match in TEMPLATIZED_CALL.finditer(templatize(source, origin=str(path))):
+            strings = [ast.literal_eval(s) for s in re.findall(_LITERAL, match.group(2))]
+            if match.group(1).startswith(("p", "np")):
+                strings = strings[1:]  # the first literal is the context
+            found.add(strings[0])
     return found
+
+
+def test_template_reader_sees_blocktranslate(tmp_path):
+    """The reader above finds what makemessages would: a trimmed block with a variable, a
+    plural's singular, a context's message, a plain tag."""
+    app = tmp_path / "app"
+    (app / "templates").mkdir(parents=True)
+    (app / "templates" / "x.html").write_text(
+        "{% load i18n %}{% translate 'Simple' %}"
+        "{% blocktranslate trimmed with name=user.name %}\n  Bonjour\n  {{ name }} !\n"
+        "{% endblocktranslate %}"
+        "{% blocktranslate count n=items|length %}un objet{% plural %}{{ n }} objets"
+        "{% endblocktranslate %}"
+        '{% translate "Ouvrir" context "verbe" %}',
+        encoding="utf-8",
+    )
+    assert _template_msgids(app) == {"Simple", "Bonjour %(name)s !", "un objet", "Ouvrir"}
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
