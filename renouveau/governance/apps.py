@@ -8,3 +8,9 @@ class GovernanceConfig(RenouveauAppConfig):
     label = "governance"
     verbose_name = _("Gouvernance")
     url_prefix = "gouvernance/"
+    nav_label = _("Gouvernance")
+    nav_url = "governance:index"
+    nav_order = 70
+
+    def ready(self) -> None:
+        from . import handlers, rules  # noqa: F401  (RGPD receivers, permissions)

@@ -1,0 +1,85 @@
+"""Back office: reference rows (bodies, partners), members, places and the OECD comparison
+indicators are edited here by agents; meetings, draws and responses go through the public
+pages' agent forms, which write the audit log."""
+
+from django.contrib import admin
+
+from .models import (
+    Body,
+    ComparisonIndicator,
+    ComparisonValue,
+    Draw,
+    Meeting,
+    Membership,
+    Partner,
+    Place,
+    Recommendation,
+)
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "planned_for")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = (
+        "public_name",
+        "body",
+        "college",
+        "commune",
+        "started_on",
+        "ended_on",
+        "is_demo",
+    )
+    list_filter = ("body", "college", "is_demo")
+    search_fields = ("public_name",)
+    list_select_related = ("body", "commune")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ()
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "commune", "is_demo")
+    list_filter = ("kind", "is_demo")
+    list_select_related = ("commune",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("title", "body", "starts_at", "is_public", "capacity", "status", "is_demo")
+    list_filter = ("body", "status", "is_public", "is_demo")
+    list_select_related = ("body",)
+    readonly_fields = ("uid", "sequence", "created_by")
+
+
+@admin.register(Draw)
+class DrawAdmin(admin.ModelAdmin):
+    list_display = ("title", "body", "seats", "status", "drawn_at", "is_demo")
+    readonly_fields = ("seed", "drawn_at", "drawn_by", "status")
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "body", "made_on", "response", "is_demo")
+    list_filter = ("body", "response", "is_demo")
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind")
+    list_filter = ("kind",)
+    filter_horizontal = ("agreements",)
+
+
+class ComparisonValueInline(admin.TabularInline):
+    model = ComparisonValue
+    extra = 1
+
+
+@admin.register(ComparisonIndicator)
+class ComparisonIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "year", "source", "is_demo")
+    inlines = [ComparisonValueInline]

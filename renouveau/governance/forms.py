@@ -1,0 +1,263 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renouveau.core.widgets import FastSelect
+from renouveau.territories.models import Commune, Territory
+
+from .models import AGE_BANDS, Body, Candidate, Meeting, Place, Recommendation
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_ERRORS = {
+    "invalid": _("Indiquez une date et une heure valides, par exemple 2026-03-14 18:30."),
+    "required": _("Ce champ est obligatoire."),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "body",
+            "title",
+            "starts_at",
+            "ends_at",
+            "place",
+            "location",
+            "agenda",
+            "is_public",
+            "capacity",
+        ]
+        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+        error_messages = {"starts_at": DATETIME_ERRORS, "ends_at": DATETIME_ERRORS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].empty_label = _("— Réunion publique hors instance —")
+        self.fields["place"].empty_label = _("— Autre lieu (indiqué ci-dessous) —")
+        self.fields["place"].queryset = Place.objects.select_related("commune").order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("La fin doit être après le début."))
+        if cleaned.get("capacity") is not None and not cleaned.get("is_public"):
+            self.add_error(
+                "capacity", _("Une réunion à huis clos ne prend pas d'inscriptions du public.")
+            )
+        if not cleaned.get("place") and not (cleaned.get("location") or "").strip():
+            self.add_error("location", _("Indiquez un lieu du plan ou une adresse."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation (envoyé aux inscrit·es)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 12}), max_length=50000
+    )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titre du document"), max_length=200)
+    url = forms.URLField(
+        label=_("Adresse du document"),
+        assume_scheme="https",
+        error_messages={"invalid": _("Indiquez une adresse web complète (https://…).")},
+    )
+
+
+class CandidateForm(forms.Form):
+    public_name = forms.CharField(
+        label=_("Nom publié si vous êtes tiré·e au sort"),
+        max_length=100,
+        help_text=_("Par exemple votre prénom et l'initiale de votre nom."),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Votre commune de résidence"),
+        queryset=Commune.objects.order_by("name"),
+        empty_label=_("— Choisir —"),
+        widget=FastSelect,
+        error_messages={
+            "invalid_choice": _("Choisissez une commune de la Métropole dans la liste."),
+            "required": _("Choisissez votre commune."),
+        },
+    )
+    age_band = forms.ChoiceField(label=_("Votre tranche d'âge"), choices=AGE_BANDS)
+    gender = forms.ChoiceField(
+        label=_("Votre genre, tel que vous le déclarez"), choices=Candidate.Gender.choices
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que ces informations servent au tirage au sort et que la liste des "
+            "candidatures soit publiée sous un code anonyme (Territoire, genre, tranche d'âge) ; "
+            "mon nom public n'est publié que si je suis tiré·e au sort."
+        ),
+        error_messages={"required": _("Votre accord est nécessaire pour candidater.")},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and getattr(user, "commune_id", None) and not self.is_bound:
+            self.initial.setdefault("commune", user.commune_id)
+
+
+class DrawForm(forms.Form):
+    """A draw with its quotas: one number per Territoire, per gender and per age band, each
+    dimension adding up to the seats (left all empty, a dimension has no quota)."""
+
+    body = forms.ModelChoiceField(
+        label=_("Instance"), queryset=Body.objects.all(), empty_label=_("— Choisir —")
+    )
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    description = forms.CharField(
+        label=_("Présentation"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    seats = forms.IntegerField(label=_("Nombre de sièges"), min_value=1, max_value=1000)
+    closes_on = forms.DateField(
+        label=_("Candidatures jusqu'au"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Indiquez une date valide.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimensions = {
+            "territory": [(t.code, t.name) for t in Territory.objects.order_by("name")],
+            "gender": list(Candidate.Gender.choices),
+            "age_band": [(code, str(label)) for code, label in AGE_BANDS],
+        }
+        self.dimension_labels = {
+            "territory": _("Quotas par Territoire"),
+            "gender": _("Quotas par genre"),
+            "age_band": _("Quotas par tranche d'âge"),
+        }
+        for dimension, values in self.dimensions.items():
+            for code, label in values:
+                self.fields[f"q_{dimension}_{code}"] = forms.IntegerField(
+                    label=label, min_value=0, required=False
+                )
+
+    def quota_groups(self):
+        return [
+            (self.dimension_labels[d], [self[f"q_{d}_{code}"] for code, _label in values])
+            for d, values in self.dimensions.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        seats = cleaned.get("seats")
+        quotas: dict[str, dict[str, int]] = {}
+        for dimension, values in self.dimensions.items():
+            numbers = {code: cleaned.get(f"q_{dimension}_{code}") for code, _label in values}
+            if all(n is None for n in numbers.values()):
+                continue
+            quotas[dimension] = {code: n or 0 for code, n in numbers.items()}
+            if seats and sum(quotas[dimension].values()) != seats:
+                self.add_error(
+                    None,
+                    _("%(label)s : le total (%(total)d) doit être égal au nombre de sièges.")
+                    % {
+                        "label": self.dimension_labels[dimension],
+                        "total": sum(quotas[dimension].values()),
+                    },
+                )
+        cleaned["quotas"] = quotas
+        return cleaned
+
+
+class DrawRunForm(forms.Form):
+    seed = forms.CharField(
+        label=_("Graine publique (facultatif)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Par exemple les numéros d'un tirage public annoncé à l'avance. Laissée vide, une "
+            "graine aléatoire est tirée et publiée avec le résultat."
+        ),
+    )
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["body", "number", "title", "text", "made_on"]
+        widgets = {"made_on": DateInput()}
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("Suite donnée"),
+        choices=[c for c in Recommendation.Response.choices if c[0] != "pending"],
+    )
+    response_text = forms.CharField(
+        label=_("Justification (publiée)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={
+            "required": _("La réponse doit être justifiée : expliquez la suite donnée.")
+        },
+    )
+
+
+class RecommendationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Mots-clés"), required=False, max_length=100)
+    body = forms.ModelChoiceField(
+        label=_("Instance"),
+        queryset=Body.objects.all(),
+        required=False,
+        empty_label=_("Toutes"),
+        to_field_name="code",
+    )
+    response = forms.ChoiceField(
+        label=_("Suite donnée"),
+        choices=[("", _("Toutes")), *Recommendation.Response.choices],
+        required=False,
+    )
+
+
+class PlaceFilterForm(forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Territoire"),
+        queryset=Territory.objects.order_by("name"),
+        required=False,
+        empty_label=_("Tous"),
+        to_field_name="code",
+    )
+    kind = forms.ChoiceField(
+        label=_("Type de lieu"), choices=[("", _("Tous")), *Place.Kind.choices], required=False
+    )
+
+
+class ComparisonValueForm(forms.Form):
+    metropolis = forms.CharField(label=_("Métropole"), max_length=120)
+    value = forms.DecimalField(
+        label=_("Valeur"),
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"invalid": _("Indiquez un nombre, par exemple 12,5.")},
+    )
+    is_home = forms.BooleanField(label=_("C'est notre métropole"), required=False)
+    source_note = forms.CharField(
+        label=_("Précision sur la source"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].localize = True
+        self.fields["value"].widget.is_localized = True

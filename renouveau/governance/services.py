@@ -1,0 +1,454 @@
+"""Writes of the governance app. Each service is one transaction that writes the audit log;
+e-mails leave in ``transaction.on_commit``."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renouveau.core.emails import email_enqueue
+from renouveau.core.services import log_action
+
+from . import sortition
+from .models import (
+    Body,
+    Candidate,
+    ComparisonIndicator,
+    ComparisonValue,
+    Draw,
+    Meeting,
+    Membership,
+    Partner,
+    Recommendation,
+    Registration,
+)
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
+
+
+def _mail_on_commit(*, to: list[str], template: str, context: dict) -> None:
+    if not to:
+        return
+    site = settings.SITE_URL
+    context = {**context, "site": site}
+
+    def send() -> None:
+        for address in to:
+            email_enqueue(to=address, template=template, context=context)
+
+    transaction.on_commit(send)
+
+
+# Reference data ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reference_load(*, path: Path | None = None) -> str:
+    """Bodies and partners from the versioned file; idempotent (keyed on codes)."""
+    from renouveau.plan.models import Agreement
+
+    data = json.loads((path or DATA_FILE).read_text(encoding="utf-8"))
+    for position, item in enumerate(data["bodies"]):
+        Body.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "name": item["name"],
+                "kind": item["kind"],
+                "mission": item["mission"],
+                "composition": item.get("composition") or "",
+                "selection": item.get("selection") or "",
+                "source_quote": item.get("source_quote") or "",
+                "planned_for": item.get("planned_for") or "",
+                "position": position,
+            },
+        )
+    for item in data["partners"]:
+        partner, _created = Partner.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "name": item["name"],
+                "kind": item["kind"],
+                "role": item["role"],
+                "source_quote": item.get("source_quote") or "",
+            },
+        )
+        codes = item.get("agreements") or []
+        if codes:
+            partner.agreements.add(*Agreement.objects.filter(code__in=codes))
+    return f"{len(data['bodies'])} instances, {len(data['partners'])} partenaires"
+
+
+# Memberships ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_create(*, actor, body: Body, data: dict[str, Any]) -> Membership:
+    membership = Membership(body=body, **data)
+    membership.full_clean()
+    membership.save()
+    log_action(actor=actor, action="governance.membership_created", obj=membership)
+    return membership
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+def _meeting_check(data: dict[str, Any]) -> None:
+    if data.get("ends_at") and data.get("starts_at") and data["ends_at"] <= data["starts_at"]:
+        raise ValidationError({"ends_at": _("La fin doit être après le début.")})
+    if data.get("capacity") is not None and not data.get("is_public"):
+        raise ValidationError(
+            {"capacity": _("Une réunion à huis clos ne prend pas d'inscriptions du public.")}
+        )
+    if not data.get("place") and not data.get("location"):
+        raise ValidationError({"location": _("Indiquez un lieu du plan ou une adresse.")})
+
+
+@transaction.atomic
+def meeting_create(*, actor, data: dict[str, Any]) -> Meeting:
+    _meeting_check(data)
+    meeting = Meeting.objects.create(created_by=actor, **data)
+    log_action(actor=actor, action="governance.meeting_created", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("Cette réunion est annulée : elle ne peut plus être modifiée."))
+    _meeting_check(data)
+    if data.get("capacity") is not None and data["capacity"] < meeting.registrations.count():
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "Il y a déjà %(count)d inscrit·es : la jauge ne peut pas être plus petite."
+                )
+                % {"count": meeting.registrations.count()}
+            }
+        )
+    changes = {}
+    for name, value in data.items():
+        if getattr(meeting, name) != value:
+            changes[name] = str(value)
+            setattr(meeting, name, value)
+    if changes:
+        meeting.sequence += 1
+        meeting.save()
+        log_action(actor=actor, action="governance.meeting_updated", obj=meeting, data=changes)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("Cette réunion est déjà annulée."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancellation_reason = reason.strip()
+    meeting.sequence += 1
+    meeting.save()
+    log_action(actor=actor, action="governance.meeting_cancelled", obj=meeting)
+    emails = list(meeting.registrations.values_list("user__email", flat=True))
+    _mail_on_commit(
+        to=[e for e in emails if e],
+        template="governance/emails/meeting_cancelled",
+        context={
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "reason": meeting.cancellation_reason,
+            "meeting_id": meeting.pk,
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_minutes_publish(*, actor, meeting: Meeting, minutes: str) -> Meeting:
+    if not minutes.strip():
+        raise ValidationError({"minutes": _("Le compte rendu est vide.")})
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Le compte rendu se publie après la réunion."))
+    meeting.minutes = minutes.strip()
+    meeting.minutes_published_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
+    log_action(actor=actor, action="governance.minutes_published", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_document_add(*, actor, meeting: Meeting, title: str, url: str):
+    document = meeting.documents.create(title=title, url=url)
+    log_action(actor=actor, action="governance.document_added", obj=meeting, data={"url": url})
+    return document
+
+
+@transaction.atomic
+def registration_create(*, user, meeting: Meeting) -> Registration:
+    """Register ``user`` once; the meeting row is locked so that the capacity holds when many
+    residents register at the same time (a second registration of the same user is refused by
+    the unique constraint and answered as "already registered")."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.takes_registrations:
+        raise ValidationError(_("Cette réunion ne prend pas d'inscriptions."))
+    if Registration.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError(_("Vous êtes déjà inscrit·e à cette réunion."), code="already")
+    if meeting.registrations.count() >= meeting.capacity:
+        raise ValidationError(_("La réunion est complète."), code="full")
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(meeting=meeting, user=user)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Vous êtes déjà inscrit·e à cette réunion."), code="already"
+        ) from exc
+    log_action(actor=user, action="governance.registered", obj=meeting, public_change=False)
+    _mail_on_commit(
+        to=[user.email],
+        template="governance/emails/registered",
+        context={
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "where": meeting.where,
+            "meeting_id": meeting.pk,
+        },
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, user, meeting: Meeting) -> None:
+    deleted, _rows = Registration.objects.filter(meeting=meeting, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("Vous n'êtes pas inscrit·e à cette réunion."))
+    log_action(actor=user, action="governance.unregistered", obj=meeting, public_change=False)
+
+
+# Draws ---------------------------------------------------------------------------------------
+
+
+def _quota_check(seats: int, quotas: dict) -> None:
+    try:
+        sortition.check_quotas(seats, quotas)
+    except sortition.QuotaError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@transaction.atomic
+def draw_create(*, actor, data: dict[str, Any]) -> Draw:
+    _quota_check(data["seats"], data["quotas"])
+    draw = Draw.objects.create(**data)
+    log_action(actor=actor, action="governance.draw_created", obj=draw, data=data["quotas"])
+    return draw
+
+
+@transaction.atomic
+def candidate_register(*, user, draw: Draw, data: dict[str, Any]) -> Candidate:
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if not draw.accepts_candidates:
+        raise ValidationError(_("Les candidatures à ce tirage sont closes."))
+    if not data.get("consent"):
+        raise ValidationError({"consent": _("Votre accord est nécessaire pour candidater.")})
+    if Candidate.objects.filter(draw=draw, user=user).exists():
+        raise ValidationError(_("Vous êtes déjà candidat·e à ce tirage."))
+    commune = data["commune"]
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                candidate = Candidate.objects.create(
+                    draw=draw,
+                    user=user,
+                    public_name=data["public_name"],
+                    commune=commune,
+                    territory_id=commune.territory_id,
+                    age_band=data["age_band"],
+                    gender=data["gender"],
+                    consented_at=timezone.now(),
+                )
+            break
+        except IntegrityError:  # code collision (1 in 4 billion): draw a new code
+            if Candidate.objects.filter(draw=draw, user=user).exists():
+                raise ValidationError(_("Vous êtes déjà candidat·e à ce tirage.")) from None
+    else:  # pragma: no cover
+        raise ValidationError(_("Réessayez dans un instant."))
+    log_action(actor=user, action="governance.candidate_registered", obj=draw, public_change=False)
+    return candidate
+
+
+@transaction.atomic
+def candidate_withdraw(*, user, draw: Draw) -> None:
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status == Draw.Status.DRAWN:
+        raise ValidationError(_("Le tirage a eu lieu : la candidature ne peut plus être retirée."))
+    deleted, _rows = Candidate.objects.filter(draw=draw, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("Vous n'êtes pas candidat·e à ce tirage."))
+    log_action(actor=user, action="governance.candidate_withdrawn", obj=draw, public_change=False)
+
+
+def draw_people(draw: Draw) -> list[sortition.Person]:
+    return [
+        sortition.Person(code, territory, gender, age_band)
+        for code, territory, gender, age_band in draw.candidates.values_list(
+            "code", "territory__code", "gender", "age_band"
+        )
+    ]
+
+
+@transaction.atomic
+def draw_run(*, actor, draw: Draw, seed: str = "") -> Draw:
+    """Close the candidacies, draw the panel with the published quotas and seed, publish it
+    and tell every candidate the outcome. Once only: a draw cannot be re-run to pick another
+    outcome (the seed is published with the result)."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status == Draw.Status.DRAWN:
+        raise ValidationError(_("Ce tirage a déjà eu lieu."))
+    seed = seed.strip() or secrets.token_hex(16)
+    try:
+        order, panel = sortition.draw(
+            seed=seed, seats=draw.seats, quotas=draw.quotas, people=draw_people(draw)
+        )
+    except sortition.QuotaError as exc:
+        raise ValidationError(str(exc)) from exc
+    ranks = {person.code: index for index, person in enumerate(order, start=1)}
+    chosen = {person.code for person in panel}
+    candidates = list(draw.candidates.select_related("user"))
+    for candidate in candidates:
+        candidate.rank = ranks[candidate.code]
+        candidate.selected = candidate.code in chosen
+    Candidate.objects.bulk_update(candidates, ["rank", "selected"])
+    draw.seed = seed
+    draw.status = Draw.Status.DRAWN
+    draw.drawn_at = timezone.now()
+    draw.drawn_by = actor if getattr(actor, "is_authenticated", False) else None
+    draw.save()
+    log_action(
+        actor=actor,
+        action="governance.draw_run",
+        obj=draw,
+        data={"seed": seed, "candidates": len(candidates), "panel": sorted(chosen)},
+    )
+    for selected in (True, False):
+        _mail_on_commit(
+            to=[c.user.email for c in candidates if c.user_id and c.selected is selected],
+            template="governance/emails/draw_selected"
+            if selected
+            else "governance/emails/draw_not_selected",
+            context={"title": draw.title, "draw_id": draw.pk},
+        )
+    return draw
+
+
+# Recommendations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_create(*, actor, data: dict[str, Any]) -> Recommendation:
+    if Recommendation.objects.filter(body=data["body"], number=data["number"]).exists():
+        raise ValidationError({"number": _("Ce numéro existe déjà pour cette instance.")})
+    recommendation = Recommendation.objects.create(**data)
+    log_action(actor=actor, action="governance.recommendation_created", obj=recommendation)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_respond(
+    *, actor, recommendation: Recommendation, response: str, text: str
+) -> Recommendation:
+    if response not in Recommendation.Response.values:
+        raise ValidationError({"response": _("Réponse inconnue.")})
+    if response == Recommendation.Response.PENDING:
+        raise ValidationError({"response": _("Choisissez la suite donnée.")})
+    if not text.strip():
+        raise ValidationError(
+            {"response_text": _("La réponse doit être justifiée : expliquez la suite donnée.")}
+        )
+    previous = recommendation.response
+    recommendation.response = response
+    recommendation.response_text = text.strip()
+    recommendation.responded_on = timezone.localdate()
+    recommendation.responded_by = actor
+    recommendation.save()
+    log_action(
+        actor=actor,
+        action="governance.recommendation_answered",
+        obj=recommendation,
+        data={"response": [previous, response]},
+    )
+    return recommendation
+
+
+# Comparisons ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comparison_value_set(
+    *, actor, indicator: ComparisonIndicator, data: dict[str, Any]
+) -> ComparisonValue:
+    """An agent enters a real value: the row is no longer demonstration data."""
+    value, created = ComparisonValue.objects.update_or_create(
+        indicator=indicator,
+        metropolis=data["metropolis"].strip(),
+        defaults={
+            "value": data["value"],
+            "is_home": data.get("is_home", False),
+            "source_note": data.get("source_note", ""),
+            "is_demo": False,
+        },
+    )
+    log_action(
+        actor=actor,
+        action="governance.comparison_value_set",
+        obj=indicator,
+        data={"metropolis": value.metropolis, "value": str(value.value), "created": created},
+    )
+    return value
+
+
+# RGPD ----------------------------------------------------------------------------------------
+
+
+def personal_data(*, user) -> dict[str, Any]:
+    return {
+        "meeting_registrations": [
+            {"meeting": r.meeting.title, "starts_at": r.meeting.starts_at.isoformat()}
+            for r in Registration.objects.filter(user=user).select_related("meeting")
+        ],
+        "draw_candidacies": [
+            {
+                "draw": c.draw.title,
+                "public_name": c.public_name,
+                "commune": c.commune.name,
+                "age_band": c.age_band,
+                "gender": c.gender,
+                "consented_at": c.consented_at.isoformat(),
+                "selected": c.selected,
+            }
+            for c in Candidate.objects.filter(user=user).select_related("draw", "commune")
+        ],
+        "memberships": [
+            {"body": m.body.name, "public_name": m.public_name, "college": m.college}
+            for m in Membership.objects.filter(user=user).select_related("body")
+        ],
+    }
+
+
+def personal_data_erase(*, user) -> None:
+    """Registrations to meetings go. A candidacy to a draw not yet run goes; after the draw
+    the row stays (the published result must remain verifiable) but loses its link to the
+    account and its public name becomes "Compte supprimé". Memberships of public bodies are
+    public records: they stay, unlinked from the account."""
+    Registration.objects.filter(user=user).delete()
+    Candidate.objects.filter(user=user).exclude(draw__status=Draw.Status.DRAWN).delete()
+    Candidate.objects.filter(user=user).update(user=None, public_name=_("Compte supprimé"))
+    Membership.objects.filter(user=user).update(user=None)

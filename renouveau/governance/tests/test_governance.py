@@ -1,0 +1,702 @@
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from renouveau.core.models import AuditLog
+from renouveau.governance import ical, services, sortition
+from renouveau.governance.models import (
+    Body,
+    Candidate,
+    ComparisonIndicator,
+    ComparisonValue,
+    Draw,
+    Meeting,
+    Membership,
+    Partner,
+    Place,
+    Recommendation,
+    Registration,
+)
+
+pytestmark = pytest.mark.django_db
+
+CONVENTION = "convention-citoyenne-relance-renouveau"
+
+
+@pytest.fixture
+def reference(plan):
+    services.reference_load()
+    return {b.code: b for b in Body.objects.all()}
+
+
+@pytest.fixture
+def place(marseille):
+    return Place.objects.create(
+        name="Maison du Projet", kind="project_house", commune=marseille, address="1 rue A"
+    )
+
+
+def make_meeting(body=None, *, capacity=2, days=7, public=True, place=None, **extra) -> Meeting:
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)
+    return Meeting.objects.create(
+        body=body,
+        title=extra.pop("title", "Séance publique"),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        place=place,
+        location="" if place else "Salle du conseil, Marseille",
+        agenda=extra.pop("agenda", "Ordre du jour"),
+        is_public=public,
+        capacity=capacity if public else None,
+        **extra,
+    )
+
+
+# Reference data ------------------------------------------------------------------------------
+
+
+def test_reference_load_is_idempotent_and_links_the_oecd_agreement(plan):
+    services.reference_load()
+    services.reference_load()
+    assert Body.objects.count() == 4
+    assert set(Body.objects.values_list("kind", flat=True)) == set(Body.Kind.values)
+    convention = Body.objects.get(code=CONVENTION)
+    assert convention.planned_for == "début 2021"
+    oecd = Partner.objects.get(code="ocde")
+    assert list(oecd.agreements.values_list("code", flat=True)) == ["ocde-2020"]
+
+
+def test_demo_load_is_idempotent_and_flagged(reference):
+    from renouveau.governance import demo
+
+    first = demo.load()
+    counts = [
+        m.objects.count()
+        for m in (Place, Membership, Meeting, Draw, Candidate, Recommendation, ComparisonValue)
+    ]
+    assert demo.load() == first
+    assert counts == [
+        m.objects.count()
+        for m in (Place, Membership, Meeting, Draw, Candidate, Recommendation, ComparisonValue)
+    ]
+    assert not Meeting.objects.filter(is_demo=False).exists()
+    assert not ComparisonIndicator.objects.filter(is_demo=False).exists()
+
+
+# iCalendar -----------------------------------------------------------------------------------
+
+
+def test_ics_escaping_folding_utc_and_stable_uid(reference, place):
+    body = reference[CONVENTION]
+    meeting = make_meeting(
+        body,
+        place=place,
+        title="Atelier ; budget, mobilités \\ jeunes",
+        agenda="Point 1 : l'été\nPoint 2 : " + "é" * 80,
+    )
+    text = ical.calendar([meeting], name="Test", base_url="https://exemple.fr")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    for line in text.split("\r\n")[:-1]:
+        assert len(line.encode("utf-8")) <= 75, line
+    unfolded = text.replace("\r\n ", "")
+    lines = unfolded.split("\r\n")
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
+    assert "VERSION:2.0" in lines and "PRODID:-//Renouveau//Gouvernance//FR" in lines
+    assert (
+        "SUMMARY:Convention citoyenne de la relance et du renouveau : "
+        "Atelier \\; budget\\, mobilités \\\\ jeunes"
+    ) in lines
+    assert "DESCRIPTION:Point 1 : l'été\\nPoint 2 : " + "é" * 80 in lines
+    start = meeting.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start}" in lines
+    assert all(not line.startswith("DTSTART") or line.endswith("Z") for line in lines)
+    assert f"UID:{meeting.uid}@gouvernance.renouveau" in lines
+    assert "LOCATION:Maison du Projet\\, 1 rue A\\, Marseille" in lines
+    assert "STATUS:CONFIRMED" in lines and "SEQUENCE:0" in lines
+    # No UTF-8 character cut by the folding: every physical line decodes on its own.
+    for line in text.split("\r\n"):
+        line.encode("utf-8").decode("utf-8")
+    # The UID stays when the meeting changes; the sequence goes up; a cancellation shows.
+    agent_meeting = services.meeting_update(
+        actor=None,
+        meeting=meeting,
+        data={"title": "Nouveau titre", "place": place, "location": "", "is_public": True},
+    )
+    services.meeting_cancel(actor=None, meeting=agent_meeting, reason="Intempéries")
+    meeting.refresh_from_db()
+    again = ical.calendar([meeting], name="Test", base_url="").replace("\r\n ", "")
+    assert f"UID:{meeting.uid}@gouvernance.renouveau" in again.split("\r\n")
+    assert "SEQUENCE:2" in again and "STATUS:CANCELLED" in again
+
+
+def test_ics_views_per_meeting_and_per_body(client, reference):
+    body = reference[CONVENTION]
+    meeting = make_meeting(body)
+    make_meeting(reference["conseil-de-developpement"], title="Autre instance")
+    response = client.get(reverse("governance:meeting_ics", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.content.decode().count("BEGIN:VEVENT") == 1
+    feed = client.get(reverse("governance:body_calendar", args=[body.code])).content.decode()
+    assert feed.count("BEGIN:VEVENT") == 1 and "Autre instance" not in feed
+    everything = client.get(reverse("governance:meetings_calendar")).content.decode()
+    assert everything.count("BEGIN:VEVENT") == 2
+
+
+# Meetings and registrations ------------------------------------------------------------------
+
+
+def test_registration_confirms_by_email_and_is_exactly_once(
+    client, resident, reference, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(reference[CONVENTION], capacity=5)
+    client.force_login(resident)
+    url = reverse("governance:meeting_register", args=[meeting.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and resident.email in mail.outbox[0].to
+    assert "Inscription confirmée" in mail.outbox[0].subject
+    assert reverse("governance:meeting_ics", args=[meeting.pk]) in mail.outbox[0].body
+    client.post(url)
+    assert Registration.objects.filter(meeting=meeting).count() == 1
+    assert AuditLog.objects.filter(action="governance.registered").count() == 1
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert "Annuler mon inscription" in page and "4 place(s) libre(s) sur 5" in page
+    client.post(reverse("governance:meeting_unregister", args=[meeting.pk]))
+    assert not Registration.objects.filter(meeting=meeting).exists()
+
+
+def test_full_closed_or_past_meetings_refuse_registrations(client, personas, reference):
+    full = make_meeting(reference[CONVENTION], capacity=1)
+    services.registration_create(user=personas["elected"], meeting=full)
+    client.force_login(personas["resident"])
+    response = client.post(reverse("governance:meeting_register", args=[full.pk]))
+    assert response.status_code == 400
+    assert "La réunion est complète." in response.content.decode()
+    closed = make_meeting(reference[CONVENTION], public=False)
+    with pytest.raises(ValidationError):
+        services.registration_create(user=personas["resident"], meeting=closed)
+    past = make_meeting(reference[CONVENTION], days=-3)
+    with pytest.raises(ValidationError):
+        services.registration_create(user=personas["resident"], meeting=past)
+    assert client.get(reverse("governance:meeting_register", args=[full.pk])).status_code == 405
+
+
+def test_cancellation_notifies_registrants(
+    client, personas, reference, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(reference[CONVENTION], capacity=10)
+    for name in ("resident", "elected"):
+        services.registration_create(user=personas[name], meeting=meeting)
+    mail.outbox.clear()
+    client.force_login(personas["metropolis_agent"])
+    url = reverse("governance:meeting_cancel", args=[meeting.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "Salle indisponible"})
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [personas["resident"].email, personas["elected"].email]
+    )
+    assert all("Salle indisponible" in m.body for m in mail.outbox)
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled and not meeting.takes_registrations
+
+
+def test_agent_announces_a_meeting_with_clear_errors(client, personas, reference, place):
+    url = reverse("governance:meeting_create")
+    client.force_login(personas["resident"])
+    assert client.get(url).status_code == 403
+    client.force_login(personas["commune_agent"])
+    bad = client.post(
+        url,
+        {
+            "title": "Réunion",
+            "starts_at": "2030-05-01T18:00",
+            "ends_at": "2030-05-01T17:00",
+            "agenda": "x",
+            "is_public": "",
+            "capacity": "30",
+        },
+    )
+    assert bad.status_code == 400
+    content = bad.content.decode()
+    assert "La fin doit être après le début." in content
+    assert "huis clos ne prend pas d&#x27;inscriptions" in content
+    assert "Indiquez un lieu du plan ou une adresse." in content
+    ok = client.post(
+        url,
+        {
+            "body": reference[CONVENTION].pk,
+            "title": "Réunion",
+            "starts_at": "2030-05-01T18:00",
+            "ends_at": "2030-05-01T20:00",
+            "place": place.pk,
+            "agenda": "Ordre du jour",
+            "is_public": "on",
+            "capacity": "30",
+        },
+    )
+    assert ok.status_code == 302
+    meeting = Meeting.objects.get()
+    assert meeting.created_by == personas["commune_agent"]
+    assert AuditLog.objects.filter(action="governance.meeting_created").exists()
+
+
+def test_minutes_published_after_the_meeting(client, personas, reference):
+    upcoming = make_meeting(reference[CONVENTION])
+    past = make_meeting(reference[CONVENTION], days=-2, public=False)
+    client.force_login(personas["metropolis_agent"])
+    response = client.post(
+        reverse("governance:meeting_minutes", args=[upcoming.pk]), {"minutes": "Texte"}
+    )
+    assert response.status_code == 400
+    assert "après la réunion" in response.content.decode()
+    client.post(reverse("governance:meeting_minutes", args=[past.pk]), {"minutes": "Décisions."})
+    client.post(
+        reverse("governance:meeting_document", args=[past.pk]),
+        {"title": "Diaporama", "url": "https://exemple.fr/d.pdf"},
+    )
+    client.logout()
+    page = client.get(reverse("governance:meeting", args=[past.pk])).content.decode()
+    assert "Décisions." in page and "Diaporama" in page and "Huis clos" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_respect_capacity_and_uniqueness(plan, personas, marseille):
+    """60 residents register at once from threads, each twice, for 25 seats: exactly 25."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection, connections
+
+    from conftest import make_user
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writes; this test runs on PostgreSQL (DATABASE_URL).")
+    services.reference_load()
+    meeting = make_meeting(Body.objects.get(code=CONVENTION), capacity=25)
+    users = [make_user(f"r{n}@example.org", commune=marseille) for n in range(60)]
+    jobs = [u for u in users for _k in range(2)]
+    barrier = Barrier(16)
+
+    def register(user):
+        try:
+            barrier.wait(timeout=5)
+        except Exception:  # noqa: S110 - the barrier only lines threads up
+            pass
+        try:
+            services.registration_create(user=user, meeting=meeting)
+            return "ok"
+        except ValidationError as exc:
+            return exc.code
+        except Exception as exc:  # report, do not hide
+            return repr(exc)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(register, jobs))
+    assert outcomes.count("ok") == 25, outcomes
+    assert set(outcomes) <= {"ok", "full", "already"}
+    assert Registration.objects.filter(meeting=meeting).count() == 25
+    assert Registration.objects.values("user").distinct().count() == 25
+
+
+# Sortition -----------------------------------------------------------------------------------
+
+
+def people(n: int) -> list[sortition.Person]:
+    territories = ["mp", "aix", "sal"]
+    genders = ["woman", "man"]
+    bands = ["16-29", "30-44", "45-59", "60-74"]
+    return [
+        sortition.Person(
+            f"C{n_:04d}", territories[n_ % 3], genders[(n_ // 3) % 2], bands[(n_ // 6) % 4]
+        )
+        for n_ in range(n)
+    ]
+
+
+QUOTAS = {
+    "territory": {"mp": 4, "aix": 2, "sal": 2},
+    "gender": {"woman": 4, "man": 4},
+    "age_band": {"16-29": 2, "30-44": 2, "45-59": 2, "60-74": 2},
+}
+
+
+def test_sortition_is_reproducible_and_meets_every_quota():
+    pool = people(72)
+    order, panel = sortition.draw(seed="graine-1", seats=8, quotas=QUOTAS, people=pool)
+    again = sortition.draw(seed="graine-1", seats=8, quotas=QUOTAS, people=list(reversed(pool)))
+    assert [p.code for p in panel] == [p.code for p in again[1]]
+    assert [p.code for p in order] == [p.code for p in again[0]]
+    assert len(panel) == 8
+    for dimension, values in QUOTAS.items():
+        for value, n in values.items():
+            assert sum(1 for p in panel if p.value(dimension) == value) == n
+    other = sortition.draw(seed="graine-2", seats=8, quotas=QUOTAS, people=pool)[1]
+    assert {p.code for p in other} != {p.code for p in panel}
+    # The rank is the published rule: SHA-256 of "seed:code".
+    assert order[0].code == min(pool, key=lambda p: sortition.rank_key("graine-1", p.code)).code
+
+
+def test_sortition_takes_the_first_feasible_panel_in_rank_order():
+    pool = people(72)
+    order, panel = sortition.draw(seed="s", seats=8, quotas=QUOTAS, people=pool)
+    # Every candidate ranked before the last one drawn was either drawn or would have broken
+    # a quota already full or made the rest impossible: the first one is always drawn.
+    assert panel[0] == order[0]
+    positions = [order.index(p) for p in panel]
+    assert positions == sorted(positions)
+
+
+def test_sortition_clear_errors_when_quotas_cannot_be_met():
+    pool = people(72)
+    with pytest.raises(sortition.QuotaError, match="totalisent 7 sièges au lieu de 8"):
+        sortition.draw(seed="s", seats=8, quotas={"gender": {"woman": 4, "man": 3}}, people=pool)
+    few = [p for p in pool if not (p.territory == "sal")][:30]
+    with pytest.raises(sortition.QuotaError, match="seulement 0 candidature"):
+        sortition.draw(seed="s", seats=8, quotas=QUOTAS, people=few)
+    # Each value has enough candidates on its own, but no panel meets all quotas together.
+    tricky = [
+        sortition.Person("A1", "mp", "woman", "16-29"),
+        sortition.Person("A2", "mp", "woman", "16-29"),
+        sortition.Person("B1", "aix", "man", "30-44"),
+        sortition.Person("B2", "aix", "man", "30-44"),
+    ]
+    with pytest.raises(sortition.QuotaError, match="ensemble"):
+        sortition.draw(
+            seed="s",
+            seats=2,
+            quotas={"territory": {"mp": 1, "aix": 1}, "gender": {"woman": 2, "man": 0}},
+            people=tricky,
+        )
+    with pytest.raises(sortition.QuotaError, match="pas assez"):
+        sortition.draw(seed="s", seats=8, quotas={}, people=pool[:5])
+
+
+@pytest.fixture
+def open_draw(reference, territories):
+    return Draw.objects.create(
+        body=reference[CONVENTION],
+        title="Convention 2026",
+        description="Tirage",
+        seats=4,
+        quotas={
+            "territory": {"marseille-provence": 2, "pays-d-aix": 2},
+            "gender": {"woman": 2, "man": 2, "other": 0},
+        },
+        closes_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+
+def add_candidates(draw, n=16):
+    from renouveau.territories.models import Commune
+
+    marseille = Commune.objects.get(name="Marseille")
+    aix = Commune.objects.get(name="Aix-en-Provence")
+    for i in range(n):
+        commune = marseille if i % 2 else aix
+        Candidate.objects.create(
+            draw=draw,
+            public_name=f"Personne n°{i:03d}",
+            commune=commune,
+            territory=commune.territory,
+            age_band="30-44",
+            gender="woman" if (i // 2) % 2 else "man",
+            consented_at=timezone.now(),
+        )
+
+
+def test_resident_volunteers_with_consent_and_minimal_data(client, resident, open_draw, marseille):
+    url = reverse("governance:draw", args=[open_draw.pk])
+    client.force_login(resident)
+    bad = client.post(
+        url,
+        {"public_name": "Awa B.", "commune": marseille.pk, "age_band": "30-44", "gender": "woman"},
+    )
+    assert bad.status_code == 400
+    assert "Votre accord est nécessaire pour candidater." in bad.content.decode()
+    ok = client.post(
+        url,
+        {
+            "public_name": "Awa B.",
+            "commune": marseille.pk,
+            "age_band": "30-44",
+            "gender": "woman",
+            "consent": "on",
+        },
+    )
+    assert ok.status_code == 302
+    candidate = Candidate.objects.get(user=resident)
+    assert candidate.territory == marseille.territory and re.fullmatch(
+        r"[0-9A-F]{8}", candidate.code
+    )
+    page = client.get(url).content.decode()
+    assert candidate.code in page and "Retirer ma candidature" in page
+    client.post(reverse("governance:draw_withdraw", args=[open_draw.pk]))
+    assert not Candidate.objects.exists()
+
+
+def test_agent_runs_the_draw_and_anyone_can_rerun_it(
+    client, personas, open_draw, marseille, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    add_candidates(open_draw)
+    services.candidate_register(
+        user=personas["resident"],
+        draw=open_draw,
+        data={
+            "public_name": "Awa B.",
+            "commune": marseille,
+            "age_band": "16-29",
+            "gender": "woman",
+            "consent": True,
+        },
+    )
+    url = reverse("governance:draw_run", args=[open_draw.pk])
+    client.force_login(personas["resident"])
+    assert client.post(url, {"seed": "x"}).status_code == 403
+    client.force_login(personas["metropolis_agent"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"seed": "Loto 2026-01-10 : 4 12 23 35 41"})
+    assert response.status_code == 302
+    open_draw.refresh_from_db()
+    assert open_draw.status == "drawn" and open_draw.seed.startswith("Loto")
+    selected = list(Candidate.objects.filter(selected=True))
+    assert len(selected) == 4
+    assert sum(c.gender == "woman" for c in selected) == 2
+    assert sum(c.territory.code == "pays-d-aix" for c in selected) == 2
+    assert len(mail.outbox) == 1  # only the resident has an account among the candidates
+    log = AuditLog.objects.get(action="governance.draw_run")
+    assert log.data["seed"] == open_draw.seed and len(log.data["panel"]) == 4
+    # Published: names of the drawn only; others by code.
+    client.logout()
+    page = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
+    for candidate in Candidate.objects.all():
+        assert candidate.code in page
+        assert (candidate.public_name in page) is candidate.selected
+    # The published data re-runs to the same panel.
+    data = client.get(reverse("governance:draw_data", args=[open_draw.pk])).json()
+    assert {c["code"] for c in data["candidates"] if c["selected"]} == {c.code for c in selected}
+    assert all(c["public_name"] is None for c in data["candidates"] if not c["selected"])
+    path = tmp_path / "donnees.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert sortition.main([str(path)]) == 0
+    assert set(capsys.readouterr().out.split()) == {c.code for c in selected}
+    # Once only.
+    client.force_login(personas["metropolis_agent"])
+    with pytest.raises(ValidationError):
+        services.draw_run(actor=personas["metropolis_agent"], draw=open_draw, seed="autre")
+
+
+def test_impossible_quotas_answer_400_with_the_reason(client, personas, open_draw):
+    add_candidates(open_draw, n=3)
+    client.force_login(personas["metropolis_agent"])
+    response = client.post(reverse("governance:draw_run", args=[open_draw.pk]), {"seed": ""})
+    assert response.status_code == 400
+    assert "pas assez pour tirer au sort" in response.content.decode()
+    open_draw.refresh_from_db()
+    assert open_draw.status == "open"
+
+
+def test_agent_creates_a_draw_with_quotas_summing_to_seats(client, personas, reference):
+    client.force_login(personas["metropolis_agent"])
+    url = reverse("governance:draw_create")
+    data = {
+        "body": reference[CONVENTION].pk,
+        "title": "Tirage",
+        "description": "x",
+        "seats": "4",
+        "closes_on": "2030-01-01",
+        "q_gender_woman": "2",
+        "q_gender_man": "1",
+    }
+    bad = client.post(url, data)
+    assert bad.status_code == 400
+    assert "Quotas par genre : le total (3) doit être égal au nombre de sièges." in (
+        bad.content.decode()
+    )
+    ok = client.post(url, {**data, "q_gender_man": "2"})
+    assert ok.status_code == 302
+    assert Draw.objects.get().quotas == {"gender": {"woman": 2, "man": 2, "other": 0}}
+
+
+# Recommendations -----------------------------------------------------------------------------
+
+
+def test_response_requires_a_justification_and_is_public(client, personas, reference):
+    body = reference[CONVENTION]
+    recommendation = Recommendation.objects.create(
+        body=body, number="CC-1", title="Tiers-lieux", text="Ouvrir", made_on=timezone.localdate()
+    )
+    url = reverse("governance:recommendation_respond", args=[recommendation.pk])
+    client.force_login(personas["commune_agent"])
+    assert client.get(url).status_code == 403
+    client.force_login(personas["metropolis_agent"])
+    bad = client.post(url, {"response": "rejected", "response_text": ""})
+    assert bad.status_code == 400
+    assert "La réponse doit être justifiée" in bad.content.decode()
+    client.post(url, {"response": "partial", "response_text": "Deux tiers-lieux en 2026."})
+    recommendation.refresh_from_db()
+    assert recommendation.response == "partial" and recommendation.responded_on
+    client.logout()
+    listing = client.get(
+        reverse("governance:body_recommendations", args=[body.code]), {"response": "partial"}
+    ).content.decode()
+    assert "Tiers-lieux" in listing
+    other = client.get(reverse("governance:recommendations"), {"response": "adopted"})
+    assert "Tiers-lieux" not in other.content.decode()
+    assert client.get(reverse("governance:recommendations"), {"response": "x"}).status_code == 400
+
+
+# Pages, exports, API, permissions, RGPD ------------------------------------------------------
+
+
+def test_public_pages_answer_with_demo_data(client, reference, django_assert_max_num_queries):
+    from renouveau.governance import demo
+
+    demo.load()
+    body = reference["comite-gouvernance-renouvelee"]
+    pages = [
+        reverse("governance:index"),
+        reverse("governance:body", args=[body.code]),
+        reverse("governance:meetings"),
+        reverse("governance:meetings") + "?quand=passees",
+        reverse("governance:draws"),
+        reverse("governance:draw", args=[Draw.objects.get().pk]),
+        reverse("governance:recommendations"),
+        reverse("governance:places"),
+        reverse("governance:places") + "?territory=pays-d-aix",
+        reverse("governance:place", args=[Place.objects.first().pk]),
+        reverse("governance:partners"),
+        reverse("governance:comparisons"),
+        reverse("governance:indicator", args=["taux-emploi"]),
+        reverse("governance:meeting", args=[Meeting.objects.first().pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Démonstration" in response.content.decode() or url.endswith("partenaires/"), url
+    with django_assert_max_num_queries(12):
+        client.get(reverse("governance:recommendations"))
+    assert client.get(reverse("governance:meetings") + "?quand=hier").status_code == 400
+    assert client.get(reverse("governance:meetings") + "?page=x").status_code == 400
+    assert client.get(reverse("governance:places") + "?territory=nulle-part").status_code == 400
+
+
+def test_comparison_exports_and_agent_value(client, personas, reference):
+    from renouveau.governance import demo
+
+    demo.load()
+    csv_text = client.get(reverse("governance:comparison_export", args=["csv"])).content.decode()
+    assert csv_text.startswith("\ufeffindicator;name;unit;year;source;metropolis;value;is_demo")
+    assert "taux-emploi;" in csv_text and ";1\r\n" in csv_text
+    data = json.loads(client.get(reverse("governance:comparison_export", args=["json"])).content)
+    assert all(row["is_demo"] for row in data["results"])
+    assert client.get(reverse("governance:comparison_export", args=["xml"])).status_code == 404
+    url = reverse("governance:indicator", args=["taux-emploi"])
+    assert client.post(url, {"metropolis": "X", "value": "1"}).status_code == 403
+    client.force_login(personas["metropolis_agent"])
+    assert client.post(url, {"metropolis": "Lyon", "value": "abc"}).status_code == 400
+    client.post(url, {"metropolis": "Aix-Marseille-Provence", "value": "61,5", "is_home": "on"})
+    value = ComparisonValue.objects.get(
+        metropolis="Aix-Marseille-Provence", indicator__code="taux-emploi"
+    )
+    assert value.value == Decimal("61.5") and not value.is_demo
+    page = client.get(url).content.decode()
+    assert "<svg" in page and 'role="img"' in page and "61,5" in page
+
+
+def test_api_lists_public_meetings_only(client, reference):
+    public = make_meeting(reference[CONVENTION], capacity=10)
+    make_meeting(reference[CONVENTION], public=False, title="Huis clos")
+    response = client.get("/api/v1/meetings/")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [public.pk]
+    assert results[0]["seats_left"] == 10 and results[0]["body"] == CONVENTION
+    assert results[0]["ics_url"].endswith(f"/gouvernance/reunions/{public.pk}/reunion.ics")
+    assert client.get("/api/v1/meetings/?when=hier").status_code == 400
+    assert client.get("/api/v1/meetings/?body=inconnue").status_code == 400
+    schema = client.get("/api/v1/schema/").content.decode()
+    assert "/api/v1/meetings/" in schema
+
+
+@pytest.mark.parametrize(
+    ("persona", "manage_meetings", "run_draws"),
+    [
+        ("resident", False, False),
+        ("association_member", False, False),
+        ("commune_agent", True, False),
+        ("metropolis_agent", True, True),
+        ("moderator", False, False),
+        ("elected", False, False),
+        ("administrator", True, True),
+        ("crisis_agent", False, False),
+        ("outsider", False, False),
+    ],
+)
+def test_permission_matrix(personas, persona, manage_meetings, run_draws):
+    user = personas[persona]
+    assert user.has_perm("governance.manage_meetings") is manage_meetings
+    assert user.has_perm("governance.run_draws") is run_draws
+    assert user.has_perm("governance.manage_recommendations") is run_draws
+    assert user.has_perm("governance.register") is True
+
+
+def test_anonymous_cannot_register_or_volunteer(client, reference, open_draw):
+    from django.contrib.auth.models import AnonymousUser
+
+    meeting = make_meeting(reference[CONVENTION])
+    response = client.post(reverse("governance:meeting_register", args=[meeting.pk]))
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert not AnonymousUser().has_perm("governance.volunteer")
+    page = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
+    assert "Connectez-vous pour candidater" in page
+
+
+def test_rgpd_export_and_erasure(personas, reference, open_draw, marseille):
+    from renouveau.accounts.signals import personal_data_requested, user_erased
+
+    resident = personas["resident"]
+    meeting = make_meeting(reference[CONVENTION])
+    services.registration_create(user=resident, meeting=meeting)
+    services.candidate_register(
+        user=resident,
+        draw=open_draw,
+        data={
+            "public_name": "Awa B.",
+            "commune": marseille,
+            "age_band": "30-44",
+            "gender": "woman",
+            "consent": True,
+        },
+    )
+    Membership.objects.create(
+        body=reference[CONVENTION],
+        public_name="Awa B.",
+        college="drawn_resident",
+        started_on=timezone.localdate(),
+        user=resident,
+    )
+    sections = dict(r for _f, r in personal_data_requested.send(sender=None, user=resident) if r)
+    data = sections["governance"]
+    assert data["meeting_registrations"][0]["meeting"] == meeting.title
+    assert data["draw_candidacies"][0]["gender"] == "woman"
+    assert data["memberships"][0]["public_name"] == "Awa B."
+    user_erased.send(sender=None, user=resident)
+    assert not Registration.objects.exists()
+    assert not Candidate.objects.exists()  # the draw has not run: the candidacy goes
+    membership = Membership.objects.get()
+    assert membership.user is None and membership.public_name == "Awa B."

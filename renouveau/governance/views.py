@@ -1,0 +1,628 @@
+from __future__ import annotations
+
+import csv
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from rules.contrib.views import permission_required
+
+from renouveau.core.forms import form_add_errors
+from renouveau.core.pagination import paginate
+from renouveau.core.ratelimit import rate_limited
+
+from . import ical, selectors, services
+from .charts import comparison_chart
+from .forms import (
+    CancelForm,
+    CandidateForm,
+    ComparisonValueForm,
+    DocumentForm,
+    DrawForm,
+    DrawRunForm,
+    MeetingForm,
+    MinutesForm,
+    PlaceFilterForm,
+    RecommendationFilterForm,
+    RecommendationForm,
+    ResponseForm,
+)
+from .models import Body, Draw, Meeting, Place, Recommendation
+
+PER_PAGE = 20
+
+
+def _render_form(request, template, context, form, *, bound_invalid: bool) -> HttpResponse:
+    return render(
+        request, template, {**context, "form": form}, status=400 if bound_invalid else 200
+    )
+
+
+# Bodies --------------------------------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "governance/index.html",
+        {
+            "bodies": selectors.body_list(),
+            "meetings": selectors.meeting_list(when="upcoming")[:5],
+            "draws": selectors.draw_list().filter(status=Draw.Status.OPEN)[:3],
+        },
+    )
+
+
+def body_detail(request: HttpRequest, code: str) -> HttpResponse:
+    body = get_object_or_404(Body, code=code)
+    return render(
+        request,
+        "governance/body_detail.html",
+        {
+            "body": body,
+            "members": selectors.current_members(body),
+            "upcoming": selectors.meeting_list(body=body, when="upcoming")[:10],
+            "past": selectors.meeting_list(body=body, when="past")[:10],
+            "recommendations": selectors.recommendation_list(filters={"body": body})[:5],
+            "response_counts": selectors.response_counts(body),
+            "draws": selectors.draw_list(body=body),
+        },
+    )
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def body_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    body = get_object_or_404(Body, code=code)
+    meetings = selectors.meeting_list(body=body, when="all").order_by("starts_at", "id")
+    text = ical.calendar(meetings, name=body.name, base_url=settings.SITE_URL)
+    return _ics_response(text, f"{body.code}.ics")
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    when = request.GET.get("quand", "a-venir")
+    if when not in ("a-venir", "passees"):
+        return render(
+            request,
+            "governance/meeting_list.html",
+            {"page": None, "when": when, "error": _("Choix de période inconnu.")},
+            status=400,
+        )
+    qs = selectors.meeting_list(when="upcoming" if when == "a-venir" else "past")
+    page = paginate(request, qs, per_page=PER_PAGE)
+    return render(request, "governance/meeting_list.html", {"page": page, "when": when})
+
+
+def meetings_calendar(request: HttpRequest) -> HttpResponse:
+    meetings = selectors.meeting_list(when="all").order_by("starts_at", "id")
+    text = ical.calendar(meetings, name=_("Réunions de la gouvernance"), base_url=settings.SITE_URL)
+    return _ics_response(text, "gouvernance.ics")
+
+
+def _meeting_or_404(pk: int) -> Meeting:
+    try:
+        return selectors.meeting_detail(pk)
+    except Meeting.DoesNotExist as exc:
+        raise Http404(_("Cette réunion n'existe pas.")) from exc
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(pk)
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "is_registered": selectors.is_registered(request.user, meeting),
+            "seats_left": max(meeting.capacity - meeting.registered, 0)
+            if meeting.capacity is not None
+            else None,
+            "can_manage": request.user.has_perm("governance.manage_meetings"),
+        },
+    )
+
+
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_or_404(pk)
+    text = ical.calendar([meeting], name=meeting.title, base_url=settings.SITE_URL)
+    return _ics_response(text, f"reunion-{meeting.pk}.ics")
+
+
+@login_required
+@require_POST
+@rate_limited("governance_register", limit=30, period=3600)
+def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.registration_create(user=request.user, meeting=meeting)
+    except ValidationError as exc:
+        if exc.code == "already":
+            messages.info(request, exc.messages[0])
+            return redirect(meeting)
+        meeting = _meeting_or_404(pk)
+        return render(
+            request,
+            "governance/meeting_detail.html",
+            {
+                "meeting": meeting,
+                "is_registered": False,
+                "seats_left": 0,
+                "error": exc.messages[0],
+            },
+            status=400,
+        )
+    messages.success(
+        request,
+        _("Vous êtes inscrit·e. Une confirmation vous est envoyée par e-mail."),
+    )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.registration_cancel(user=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Votre inscription est annulée."))
+    return redirect(meeting)
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(actor=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("La réunion est annoncée."))
+                return redirect(meeting)
+        return render(request, "governance/meeting_form.html", {"form": form}, status=400)
+    return render(request, "governance/meeting_form.html", {"form": form})
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.meeting_update(actor=request.user, meeting=meeting, data=form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("La réunion est modifiée."))
+                return redirect(meeting)
+        return render(
+            request, "governance/meeting_form.html", {"form": form, "meeting": meeting}, status=400
+        )
+    return render(request, "governance/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def _meeting_action(request, pk, *, form_class, template, run, success) -> HttpResponse:
+    meeting = _meeting_or_404(pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run(meeting, form.cleaned_data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, success)
+                return redirect(meeting)
+        return render(request, template, {"form": form, "meeting": meeting}, status=400)
+    return render(request, template, {"form": form, "meeting": meeting})
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_action(
+        request,
+        pk,
+        form_class=CancelForm,
+        template="governance/meeting_cancel.html",
+        run=lambda m, d: services.meeting_cancel(actor=request.user, meeting=m, reason=d["reason"]),
+        success=_("La réunion est annulée ; les inscrit·es sont prévenu·es par e-mail."),
+    )
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_action(
+        request,
+        pk,
+        form_class=MinutesForm,
+        template="governance/meeting_minutes.html",
+        run=lambda m, d: services.meeting_minutes_publish(
+            actor=request.user, meeting=m, minutes=d["minutes"]
+        ),
+        success=_("Le compte rendu est publié."),
+    )
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_document(request: HttpRequest, pk: int) -> HttpResponse:
+    return _meeting_action(
+        request,
+        pk,
+        form_class=DocumentForm,
+        template="governance/meeting_document.html",
+        run=lambda m, d: services.meeting_document_add(actor=request.user, meeting=m, **d),
+        success=_("Le document est ajouté."),
+    )
+
+
+# Draws ---------------------------------------------------------------------------------------
+
+
+def draw_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.draw_list(), per_page=PER_PAGE)
+    return render(
+        request,
+        "governance/draw_list.html",
+        {"page": page, "can_run": request.user.has_perm("governance.run_draws")},
+    )
+
+
+def _draw_context(request, draw: Draw) -> dict:
+    user = request.user
+    candidacy = (
+        draw.candidates.filter(user=user).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    return {
+        "draw": draw,
+        "candidacy": candidacy,
+        "candidate_count": draw.candidates.count(),
+        "results": selectors.draw_results(draw) if draw.status == Draw.Status.DRAWN else None,
+        "can_run": user.has_perm("governance.run_draws"),
+        "quota_rows": _quota_rows(draw),
+    }
+
+
+def _quota_rows(draw: Draw) -> list[tuple[str, list[tuple[str, int]]]]:
+    from renouveau.territories.models import Territory
+
+    from .models import AGE_BANDS, Candidate
+
+    names = {
+        "territory": dict(Territory.objects.values_list("code", "name")),
+        "gender": dict(Candidate.Gender.choices),
+        "age_band": dict(AGE_BANDS),
+    }
+    labels = {
+        "territory": _("Territoire"),
+        "gender": _("Genre"),
+        "age_band": _("Tranche d'âge"),
+    }
+    return [
+        (labels.get(d, d), [(names.get(d, {}).get(v, v), n) for v, n in values.items()])
+        for d, values in (draw.quotas or {}).items()
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("governance_candidate", limit=10, period=3600)
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = get_object_or_404(Draw.objects.select_related("body"), pk=pk)
+    context = _draw_context(request, draw)
+    form = None
+    status = 200
+    if request.user.is_authenticated and draw.accepts_candidates and context["candidacy"] is None:
+        form = CandidateForm(request.POST or None, user=request.user)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.candidate_register(
+                        user=request.user, draw=draw, data=form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    form_add_errors(form, exc)
+                else:
+                    messages.success(request, _("Votre candidature est enregistrée."))
+                    return redirect(draw)
+            status = 400
+    elif request.method == "POST":
+        messages.error(request, _("Vous ne pouvez pas candidater à ce tirage."))
+        return redirect(draw)
+    context["form"] = form
+    return render(request, "governance/draw_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def draw_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = get_object_or_404(Draw, pk=pk)
+    try:
+        services.candidate_withdraw(user=request.user, draw=draw)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Votre candidature est retirée."))
+    return redirect(draw)
+
+
+@permission_required("governance.run_draws", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def draw_create(request: HttpRequest) -> HttpResponse:
+    form = DrawForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {
+                k: form.cleaned_data[k]
+                for k in ("body", "title", "description", "seats", "closes_on", "quotas")
+            }
+            try:
+                draw = services.draw_create(actor=request.user, data=data)
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Le tirage est ouvert aux candidatures."))
+                return redirect(draw)
+        return render(request, "governance/draw_form.html", {"form": form}, status=400)
+    return render(request, "governance/draw_form.html", {"form": form})
+
+
+@permission_required("governance.run_draws", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = get_object_or_404(Draw.objects.select_related("body"), pk=pk)
+    if draw.status == Draw.Status.DRAWN:
+        messages.info(request, _("Ce tirage a déjà eu lieu."))
+        return redirect(draw)
+    form = DrawRunForm(request.POST or None)
+    context = {
+        "draw": draw,
+        "candidate_count": draw.candidates.count(),
+        "quota_rows": _quota_rows(draw),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.draw_run(actor=request.user, draw=draw, seed=form.cleaned_data["seed"])
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("Le tirage est effectué et son résultat publié."))
+                return redirect(draw)
+        return render(request, "governance/draw_run.html", {**context, "form": form}, status=400)
+    return render(request, "governance/draw_run.html", {**context, "form": form})
+
+
+def draw_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published data of a draw: enough to re-run it (see ``sortition.py``)."""
+    draw = get_object_or_404(Draw, pk=pk)
+    if draw.status != Draw.Status.DRAWN:
+        raise Http404(_("Les données sont publiées avec le résultat du tirage."))
+    candidates = [
+        {
+            "code": c.code,
+            "territory": c.territory.code,
+            "gender": c.gender,
+            "age_band": c.age_band,
+            "rank": c.rank,
+            "selected": c.selected,
+            "public_name": c.public_name if c.selected else None,
+        }
+        for c in selectors.draw_results(draw)
+    ]
+    data = {
+        "draw": draw.title,
+        "body": draw.body.name,
+        "seed": draw.seed,
+        "seats": draw.seats,
+        "quotas": draw.quotas,
+        "drawn_at": draw.drawn_at,
+        "candidates": candidates,
+    }
+    data["method"] = _(
+        "Rang = ordre de SHA-256(« graine:code ») ; panel = premier panel réalisable dans cet "
+        "ordre qui respecte exactement les quotas. Refaire le tirage : "
+        "python -m renouveau.governance.sortition donnees.json"
+    )
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="tirage-{draw.pk}.json"'
+    return response
+
+
+# Recommendations -----------------------------------------------------------------------------
+
+
+def recommendation_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    body = get_object_or_404(Body, code=code) if code else None
+    form = RecommendationFilterForm(request.GET or None)
+    context = {
+        "form": form,
+        "body": body,
+        "can_manage": request.user.has_perm("governance.manage_recommendations"),
+    }
+    if request.GET and not form.is_valid():
+        return render(
+            request, "governance/recommendation_list.html", {**context, "page": None}, status=400
+        )
+    filters = dict(form.cleaned_data) if request.GET else {}
+    if body is not None:
+        filters["body"] = body
+    page = paginate(request, selectors.recommendation_list(filters=filters), per_page=PER_PAGE)
+    context["page"] = page
+    context["response_counts"] = selectors.response_counts(body)
+    return render(request, "governance/recommendation_list.html", context)
+
+
+def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation.objects.select_related("body"), pk=pk)
+    return render(
+        request,
+        "governance/recommendation_detail.html",
+        {
+            "recommendation": recommendation,
+            "can_manage": request.user.has_perm("governance.manage_recommendations"),
+        },
+    )
+
+
+@permission_required("governance.manage_recommendations", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def recommendation_create(request: HttpRequest) -> HttpResponse:
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                recommendation = services.recommendation_create(
+                    actor=request.user, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("La recommandation est publiée."))
+                return redirect(recommendation)
+        return render(request, "governance/recommendation_form.html", {"form": form}, status=400)
+    return render(request, "governance/recommendation_form.html", {"form": form})
+
+
+@permission_required("governance.manage_recommendations", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def recommendation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation.objects.select_related("body"), pk=pk)
+    initial = (
+        {"response": recommendation.response, "response_text": recommendation.response_text}
+        if recommendation.response != "pending"
+        else None
+    )
+    form = ResponseForm(request.POST or None, initial=initial)
+    context = {"recommendation": recommendation}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.recommendation_respond(
+                    actor=request.user,
+                    recommendation=recommendation,
+                    response=form.cleaned_data["response"],
+                    text=form.cleaned_data["response_text"],
+                )
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("La réponse de la Métropole est publiée."))
+                return redirect(recommendation)
+        return render(
+            request, "governance/recommendation_respond.html", {**context, "form": form}, status=400
+        )
+    return render(request, "governance/recommendation_respond.html", {**context, "form": form})
+
+
+# Places and partners -------------------------------------------------------------------------
+
+
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(
+            request, "governance/place_list.html", {"form": form, "groups": None}, status=400
+        )
+    filters = form.cleaned_data if request.GET else {}
+    places = selectors.place_list(
+        territory=filters.get("territory"), kind=filters.get("kind") or ""
+    )
+    groups: dict = {}
+    for place in places:
+        groups.setdefault(place.commune.territory.name, []).append(place)
+    return render(request, "governance/place_list.html", {"form": form, "groups": groups})
+
+
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = get_object_or_404(Place.objects.select_related("commune__territory"), pk=pk)
+    meetings = selectors.meeting_list(when="upcoming").filter(place=place)[:10]
+    return render(request, "governance/place_detail.html", {"place": place, "meetings": meetings})
+
+
+def partner_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/partner_list.html", {"partners": selectors.partner_list()})
+
+
+# Comparisons ---------------------------------------------------------------------------------
+
+
+def comparison_list(request: HttpRequest) -> HttpResponse:
+    indicators = list(selectors.indicator_list())
+    return render(
+        request,
+        "governance/comparison_list.html",
+        {"indicators": [(i, comparison_chart(i)) for i in indicators]},
+    )
+
+
+def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = get_object_or_404(selectors.indicator_list(), code=code)
+    form = None
+    status = 200
+    if request.user.has_perm("governance.manage_comparisons"):
+        form = ComparisonValueForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                services.comparison_value_set(
+                    actor=request.user, indicator=indicator, data=form.cleaned_data
+                )
+                messages.success(request, _("La valeur est enregistrée."))
+                return redirect(indicator)
+            status = 400
+    elif request.method == "POST":
+        return HttpResponse(status=403)
+    return render(
+        request,
+        "governance/comparison_detail.html",
+        {"indicator": indicator, "chart": comparison_chart(indicator), "form": form},
+        status=status,
+    )
+
+
+def comparison_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "json"):
+        raise Http404(_("Format inconnu : csv ou json."))
+    rows = selectors.comparison_rows()
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps({"results": rows}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="comparaisons-ocde.json"'
+        return response
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="comparaisons-ocde.csv"'
+    response.write("\ufeff")
+    fields = ["indicator", "name", "unit", "year", "source", "metropolis", "value", "is_demo"]
+    writer = csv.DictWriter(response, fieldnames=fields, delimiter=";")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "value": str(row["value"]), "is_demo": int(row["is_demo"])})
+    return response
