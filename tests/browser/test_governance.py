@@ -1,0 +1,117 @@
+"""Browser tests of governance: a resident registers to a public meeting and downloads its
+.ics; an agent runs a draw and publishes the result; a resident reads a body's page and its
+recommendations. axe-core runs on every page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from renouveau.governance import demo, services
+from renouveau.governance.models import Body, Candidate, Draw, Meeting, Registration
+
+
+@pytest.fixture
+def governance(plan):
+    services.reference_load()
+    demo.load()
+    return {b.code: b for b in Body.objects.all()}
+
+
+def test_resident_registers_to_a_public_meeting_and_downloads_its_ics(browse, governance, personas):
+    page = browse.page
+    meeting = Meeting.objects.filter(capacity__isnull=False).order_by("starts_at").first()
+    browse.goto("/gouvernance/")
+    browse.goto("/gouvernance/reunions/")
+    expect(page.get_by_role("link", name=meeting.title)).to_be_visible()
+    browse.login(personas["resident"])
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/")
+    page.get_by_role("button", name="M'inscrire à cette réunion").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Vous êtes inscrit·e à cette réunion.")).to_be_visible()
+    browse.check()
+    assert Registration.objects.filter(meeting=meeting, user=personas["resident"]).exists()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ajouter à mon agenda (.ics)").click()
+    with open(download_info.value.path(), encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert f"UID:{meeting.uid}@gouvernance.renouveau\r\n" in text
+
+
+def test_agent_runs_a_draw_and_publishes_the_result(browse, governance, personas):
+    page = browse.page
+    draw = Draw.objects.get()
+    browse.login(personas["metropolis_agent"])
+    browse.goto(f"/gouvernance/tirages/{draw.pk}/")
+    page.get_by_role("link", name="Effectuer le tirage").click()
+    page.wait_for_load_state()
+    browse.check()
+    page.get_by_label("Graine publique (facultatif)").fill("Loto du 10 janvier 2026 : 4 12 23")
+    page.get_by_role("button", name="Tirer au sort et publier").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Résultat du tirage")).to_be_visible()
+    expect(page.locator("main code")).to_have_text("Loto du 10 janvier 2026 : 4 12 23")
+    browse.check()
+    assert Candidate.objects.filter(draw=draw, selected=True).count() == draw.seats
+    page.context.clear_cookies()
+    browse.goto(f"/gouvernance/tirages/{draw.pk}/")
+    rows = page.locator("main table").last.locator("tbody tr")
+    expect(rows).to_have_count(Candidate.objects.filter(draw=draw).count())
+    expect(page.get_by_text("Tiré·e au sort :")).to_have_count(draw.seats)
+
+
+def test_resident_reads_a_body_and_its_recommendations(browse, governance, personas):
+    page = browse.page
+    browse.login(personas["resident"])
+    browse.goto("/gouvernance/")
+    page.get_by_role("link", name="Conseil Métropolitain des jeunes").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("Conseil Métropolitain des jeunes")
+    expect(page.get_by_role("cell", name="lycéen")).to_be_visible()
+    browse.check()
+    page.get_by_role("link", name="Toutes les recommandations de cette instance").click()
+    page.wait_for_load_state()
+    browse.check()
+    page.get_by_label("Suite donnée").select_option("rejected")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state()
+    expect(page.locator("main .card")).to_have_count(1)
+    page.locator("main .card a").first.click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("non retenue")).to_be_visible()
+    browse.check()
+
+
+def test_other_public_pages_are_accessible(browse, governance, personas):
+    for path in (
+        "/gouvernance/lieux/",
+        "/gouvernance/partenaires/",
+        "/gouvernance/comparaisons/",
+        "/gouvernance/comparaisons/taux-emploi/",
+        "/gouvernance/recommandations/",
+        "/gouvernance/tirages/",
+    ):
+        browse.goto(path)
+    browse.login(personas["resident"])
+    draw = Draw.objects.get()
+    browse.goto(f"/gouvernance/tirages/{draw.pk}/")
+    browse.page.context.clear_cookies()
+    browse.login(personas["metropolis_agent"])
+    for path in (
+        "/gouvernance/reunions/nouvelle/",
+        "/gouvernance/tirages/nouveau/",
+        "/gouvernance/recommandations/nouvelle/",
+        "/gouvernance/comparaisons/taux-emploi/",
+    ):
+        browse.goto(path)
+    # A bad form is answered with its errors, still accessible.
+    browse.page.get_by_role("button", name="Enregistrer").click()
+    browse.page.wait_for_load_state()
+    browse.check()
+    past = Meeting.objects.filter(ends_at__lt=timezone.now()).first()
+    assert past is not None and past.starts_at < timezone.now() - datetime.timedelta(days=1)
+    browse.goto(f"/gouvernance/reunions/{past.pk}/")
