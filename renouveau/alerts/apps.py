@@ -8,3 +8,9 @@ class AlertsConfig(RenouveauAppConfig):
     label = "alerts"
     verbose_name = _("Alertes")
     url_prefix = "alertes/"
+    nav_label = _("Alertes")
+    nav_url = "alerts:index"
+    nav_order = 15
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (RGPD export and erasure receivers)

@@ -19,7 +19,15 @@ def metropolis_name() -> str:
 
 
 def current_situation():
-    """The "current situation" banner set by agents (guides app), if that app provides one."""
+    """The banner shown on every page: the alerts app's crisis banner (an Actual alert of
+    severity Severe or Extreme in force, or crisis mode switched on by hand) takes precedence
+    over the "current situation" banner set by agents (guides app)."""
+    if apps.is_installed("renouveau.alerts"):
+        from renouveau.alerts.selectors import crisis_banner
+
+        banner = crisis_banner()
+        if banner is not None:
+            return banner
     if not apps.is_installed("renouveau.guides"):
         return None
     try:

@@ -1,0 +1,284 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renouveau.core.widgets import FastSelect
+from renouveau.territories.models import Commune, Territory
+
+from .models import Alert, Exercise, Risk
+
+COMMUNE_ERRORS = {
+    "invalid_choice": _(
+        "Cette commune ne fait pas partie de la Métropole : choisissez-en une dans la liste."
+    ),
+    "required": _("Choisissez une commune."),
+    "invalid_pk_value": _("Cette commune ne fait pas partie de la Métropole."),
+}
+DATETIME_ERRORS = {
+    "invalid": _("Indiquez une date et une heure valides, par exemple 14/07/2026 18:30."),
+    "required": _("Indiquez une date et une heure."),
+}
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _datetime_field(label, *, required=False, help_text=""):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        error_messages=DATETIME_ERRORS,
+    )
+
+
+class AreaMixin(forms.Form):
+    territories = forms.ModelMultipleChoiceField(
+        label=_("Territoires entiers"),
+        queryset=Territory.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Toutes les communes du Territoire sont alors concernées."),
+        error_messages={"invalid_choice": _("Ce Territoire n'existe pas.")},
+    )
+    communes = forms.ModelMultipleChoiceField(
+        label=_("Communes"),
+        queryset=Commune.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        error_messages=COMMUNE_ERRORS,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("communes") and not cleaned.get("territories") and not self.errors:
+            raise forms.ValidationError(
+                _("Choisissez au moins une commune ou un Territoire concerné.")
+            )
+        return cleaned
+
+
+class AlertForm(AreaMixin, forms.ModelForm):
+    effective = _datetime_field(
+        _("En vigueur à partir du"), help_text=_("Laissez vide : dès la publication.")
+    )
+    onset = _datetime_field(_("Début de l'événement"))
+    expires = _datetime_field(
+        _("Fin de validité"),
+        help_text=_("L'alerte cesse d'elle-même à cette date, sauf mise à jour."),
+    )
+
+    field_order = [
+        "status",
+        "exercise",
+        "risk",
+        "category",
+        "event",
+        "headline",
+        "description",
+        "instruction",
+        "response_type",
+        "urgency",
+        "severity",
+        "certainty",
+        "effective",
+        "onset",
+        "expires",
+        "territories",
+        "communes",
+        "area_desc",
+        "contact",
+    ]
+
+    class Meta:
+        model = Alert
+        fields = [
+            "status",
+            "exercise",
+            "risk",
+            "category",
+            "event",
+            "headline",
+            "description",
+            "instruction",
+            "response_type",
+            "urgency",
+            "severity",
+            "certainty",
+            "area_desc",
+            "contact",
+        ]
+        labels = {
+            "status": _("Nature du message"),
+            "headline": _("Titre (court et clair)"),
+            "instruction": _("Consignes : ce qu'il faut faire"),
+            "area_desc": _("Description de la zone"),
+        }
+        help_texts = {
+            "status": _("« Exercice » : le message est étiqueté EXERCICE partout."),
+            "event": _("Par exemple : crue de l'Huveaune, canicule, feu de forêt."),
+            "area_desc": _("Laissez vide : la liste des Territoires et communes choisis."),
+            "contact": _("Numéro ou adresse pour se renseigner."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "instruction": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area_desc"].required = False
+        self.fields["exercise"].queryset = Exercise.objects.order_by("-starts_at")
+        self.fields["exercise"].required = False
+        self.fields["exercise"].help_text = _("Pour un message d'exercice : l'exercice concerné.")
+        self.fields["instruction"].required = True
+        self.fields["instruction"].error_messages["required"] = _(
+            "Dites clairement aux habitants ce qu'ils doivent faire."
+        )
+        if self.instance.pk:
+            self.initial.setdefault("communes", list(self.instance.communes.all()))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exercise") and cleaned.get("status") == Alert.Status.ACTUAL:
+            self.add_error(
+                "status", _("Un message rattaché à un exercice est de nature « Exercice ».")
+            )
+        return cleaned
+
+    def _post_clean(self):
+        # The services validate the workflow; the model's constraints are checked there.
+        pass
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Motif de l'annulation, dit au public"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Expliquez au public pourquoi l'alerte est levée.")},
+    )
+
+
+class CrisisModeForm(forms.Form):
+    headline = forms.CharField(label=_("Titre du bandeau"), max_length=160)
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class SubscriptionForm(forms.Form):
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=Commune.objects.order_by("name"),
+        empty_label=_("— Choisir —"),
+        error_messages=COMMUNE_ERRORS,
+        widget=FastSelect,
+    )
+    include_exercises = forms.BooleanField(
+        label=_("Recevoir aussi les messages d'exercice"), required=False
+    )
+
+
+class FilterForm(forms.Form):
+    commune = forms.ModelChoiceField(
+        label=_("Commune"),
+        queryset=Commune.objects.order_by("name"),
+        required=False,
+        empty_label=_("Toutes les communes"),
+        error_messages=COMMUNE_ERRORS,
+        widget=FastSelect,
+        to_field_name="insee",
+    )
+
+
+class ArchiveFilterForm(FilterForm):
+    risk = forms.ChoiceField(
+        label=_("Type de risque"),
+        choices=[("", _("Tous les risques")), *Risk.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Ce type de risque n'existe pas.")},
+    )
+    status = forms.ChoiceField(
+        label=_("Nature"),
+        choices=[
+            ("", _("Alertes réelles et exercices")),
+            (Alert.Status.ACTUAL, _("Alertes réelles")),
+            (Alert.Status.EXERCISE, _("Exercices")),
+        ],
+        required=False,
+        error_messages={"invalid_choice": _("Cette nature de message n'existe pas.")},
+    )
+
+
+class ExerciseForm(AreaMixin, forms.ModelForm):
+    starts_at = _datetime_field(_("Début"), required=True)
+    ends_at = _datetime_field(_("Fin"), required=True)
+
+    field_order = [
+        "title",
+        "risk",
+        "scenario",
+        "starts_at",
+        "ends_at",
+        "place",
+        "territories",
+        "communes",
+        "organiser",
+        "capacity",
+    ]
+
+    class Meta:
+        model = Exercise
+        fields = ["title", "risk", "scenario", "place", "organiser", "capacity"]
+        widgets = {"scenario": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "scenario": _("Ce qui sera simulé et ce que les participants auront à faire."),
+        }
+
+    capacity = forms.IntegerField(
+        label=_("Nombre de places"),
+        min_value=1,
+        help_text=_("Nombre de places ouvertes aux habitants."),
+        error_messages={
+            "min_value": _("Ouvrez au moins une place."),
+            "invalid": _("Indiquez un nombre entier de places."),
+            "required": _("Indiquez le nombre de places."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("communes", list(self.instance.communes.all()))
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("La fin doit suivre le début de l'exercice."))
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class DebriefForm(forms.Form):
+    went_well = forms.CharField(
+        label=_("Ce qui a bien fonctionné"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Dites ce qui a bien fonctionné.")},
+    )
+    to_improve = forms.CharField(
+        label=_("Ce qui est à améliorer"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Dites ce qui est à améliorer.")},
+    )

@@ -1,0 +1,593 @@
+"""Writes of the alerts app: each service is one transaction with its audit line."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renouveau.core.services import log_action
+
+from .models import Alert, CrisisMode, Exercise, Notification, Registration, Subscription
+from .selectors import crisis_banner_clear, subscribers_for
+
+UNSUBSCRIBE_SALT = "alerts.unsubscribe"
+ALERT_FIELDS = (
+    "status",
+    "risk",
+    "category",
+    "event",
+    "response_type",
+    "urgency",
+    "severity",
+    "certainty",
+    "headline",
+    "description",
+    "instruction",
+    "effective",
+    "onset",
+    "expires",
+    "contact",
+    "area_desc",
+    "exercise",
+    "note",
+)
+
+
+def _metropolis():
+    from renouveau.territories.models import Metropolis
+
+    return Metropolis.objects.order_by("pk").first()
+
+
+def cap_sender() -> tuple[str, str]:
+    """(sender, senderName) of the platform's CAP messages."""
+    sender = getattr(settings, "ALERTS_CAP_SENDER", "") or (
+        f"cellule-crise@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+    )
+    metropolis = _metropolis()
+    name = f"{metropolis.name} - Cellule de crise" if metropolis else "Cellule de crise"
+    return sender, name
+
+
+def _new_identifier() -> str:
+    metropolis = _metropolis()
+    slug = metropolis.slug if metropolis else "renouveau"
+    return f"{slug}-alerte-{timezone.localdate():%Y%m%d}-{uuid.uuid4().hex[:12]}"
+
+
+def _communes_of(data: dict):
+    """The communes chosen, plus every commune of the Territoires chosen."""
+    from renouveau.territories.models import Commune
+
+    ids = {c.pk for c in data.get("communes") or []}
+    territories = list(data.get("territories") or [])
+    if territories:
+        ids |= set(Commune.objects.filter(territory__in=territories).values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(
+            {"communes": _("Choisissez au moins une commune ou un Territoire concerné.")}
+        )
+    return sorted(ids)
+
+
+def _area_desc(data: dict, commune_ids) -> str:
+    if data.get("area_desc"):
+        return data["area_desc"]
+    from renouveau.territories.models import Commune
+
+    names = [t.name for t in data.get("territories") or []]
+    territory_ids = {t.pk for t in data.get("territories") or []}
+    names += list(
+        Commune.objects.filter(pk__in=commune_ids)
+        .exclude(territory_id__in=territory_ids)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    return ", ".join(names)[:300]
+
+
+def _check_dates(data: dict) -> None:
+    effective, expires, onset = data.get("effective"), data.get("expires"), data.get("onset")
+    errors = {}
+    if expires and effective and expires <= effective:
+        errors["expires"] = _("La fin de validité doit suivre la date d'entrée en vigueur.")
+    if expires and onset and expires <= onset:
+        errors["expires"] = _("La fin de validité doit suivre le début de l'événement.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def alert_create(*, actor, data: dict, references: Alert | None = None) -> Alert:
+    """A draft alert (or a draft update of ``references``)."""
+    _check_dates(data)
+    commune_ids = _communes_of(data)
+    sender, sender_name = cap_sender()
+    alert = Alert(
+        identifier=_new_identifier(),
+        sender=sender,
+        sender_name=sender_name,
+        created_by=actor,
+        msg_type=Alert.MsgType.UPDATE if references else Alert.MsgType.ALERT,
+        references=references,
+        **{name: data[name] for name in ALERT_FIELDS if name in data and name != "area_desc"},
+    )
+    alert.area_desc = _area_desc(data, commune_ids)
+    if alert.exercise_id:
+        alert.status = Alert.Status.EXERCISE
+    alert.save()
+    alert.communes.set(commune_ids)
+    log_action(
+        actor=actor,
+        action="alerts.alert_drafted",
+        obj=alert,
+        data={"msg_type": alert.msg_type, "references": references.pk if references else None},
+        public_change=False,
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_edit(*, actor, alert: Alert, data: dict) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state != Alert.State.DRAFT:
+        raise ValidationError(_("Seul un brouillon peut être modifié : publiez une mise à jour."))
+    _check_dates(data)
+    commune_ids = _communes_of(data)
+    for name in ALERT_FIELDS:
+        if name in data and name != "area_desc":
+            setattr(alert, name, data[name])
+    alert.area_desc = _area_desc(data, commune_ids)
+    if alert.exercise_id:
+        alert.status = Alert.Status.EXERCISE
+    alert.save()
+    alert.communes.set(commune_ids)
+    log_action(actor=actor, action="alerts.alert_edited", obj=alert, public_change=False)
+    return alert
+
+
+def update_draft_start(*, actor, alert: Alert) -> Alert:
+    """A draft Update of a published message, prefilled with its content (or the pending one)."""
+    pending = alert.successors.filter(state=Alert.State.DRAFT).first()
+    if pending is not None:
+        return pending
+    if alert.state != Alert.State.PUBLISHED or alert.msg_type == Alert.MsgType.CANCEL:
+        raise ValidationError(
+            _("Cette alerte n'est plus en vigueur : elle ne peut être mise à jour.")
+        )
+    data = {name: getattr(alert, name) for name in ALERT_FIELDS}
+    data["communes"] = list(alert.communes.all())
+    data["area_desc"] = alert.area_desc
+    return alert_create(actor=actor, data=data, references=alert)
+
+
+def _after_publication(alert: Alert) -> None:
+    from .tasks import alert_fan_out
+
+    transaction.on_commit(crisis_banner_clear)
+    transaction.on_commit(partial(alert_fan_out.enqueue, alert_id=alert.pk))
+
+
+@transaction.atomic
+def alert_publish(*, actor, alert: Alert) -> Alert:
+    """Publish a draft (audited); an update supersedes the message it references. Subscribers
+    are notified by a task after the commit."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state != Alert.State.DRAFT:
+        raise ValidationError(_("Cette alerte est déjà publiée."))
+    now = timezone.now()
+    if alert.expires and alert.expires <= now:
+        raise ValidationError(
+            {"expires": _("La fin de validité est déjà passée : corrigez-la avant de publier.")}
+        )
+    if alert.references_id:
+        previous = Alert.objects.select_for_update().get(pk=alert.references_id)
+        if previous.state != Alert.State.PUBLISHED or previous.msg_type == Alert.MsgType.CANCEL:
+            raise ValidationError(
+                _("Le message mis à jour a déjà été remplacé ou annulé : repartez du dernier.")
+            )
+        previous.state = Alert.State.SUPERSEDED
+        previous.ended_at = now
+        previous.save(update_fields=["state", "ended_at", "updated_at"])
+    alert.state = Alert.State.PUBLISHED
+    alert.sent = now
+    alert.published_by = actor
+    alert.save(update_fields=["state", "sent", "published_by", "updated_at"])
+    log_action(
+        actor=actor,
+        action="alerts.alert_published",
+        obj=alert,
+        data={
+            "identifier": alert.identifier,
+            "status": alert.status,
+            "msg_type": alert.msg_type,
+            "severity": alert.severity,
+            "references": alert.references_id,
+        },
+    )
+    _after_publication(alert)
+    return alert
+
+
+@transaction.atomic
+def alert_cancel(*, actor, alert: Alert, note: str) -> Alert:
+    """Publish a Cancel message referencing ``alert``; the alert stops at once."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state != Alert.State.PUBLISHED or alert.msg_type == Alert.MsgType.CANCEL:
+        raise ValidationError(_("Cette alerte n'est plus en vigueur : rien à annuler."))
+    now = timezone.now()
+    cancel = Alert.objects.create(
+        identifier=_new_identifier(),
+        sender=alert.sender,
+        sender_name=alert.sender_name,
+        sent=now,
+        state=Alert.State.PUBLISHED,
+        status=alert.status,
+        msg_type=Alert.MsgType.CANCEL,
+        references=alert,
+        note=note,
+        risk=alert.risk,
+        category=alert.category,
+        event=alert.event,
+        response_type=Alert.ResponseType.ALL_CLEAR,
+        urgency=Alert.Urgency.PAST,
+        severity=alert.severity,
+        certainty=alert.certainty,
+        headline=alert.headline,
+        description=note,
+        area_desc=alert.area_desc,
+        exercise=alert.exercise,
+        contact=alert.contact,
+        created_by=actor,
+        published_by=actor,
+        ended_at=now,
+    )
+    cancel.communes.set(alert.communes.all())
+    alert.state = Alert.State.CANCELLED
+    alert.ended_at = now
+    alert.save(update_fields=["state", "ended_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="alerts.alert_cancelled",
+        obj=alert,
+        data={"cancel_message": cancel.pk, "note": note},
+    )
+    _after_publication(cancel)
+    return cancel
+
+
+def alerts_expire(*, now=None) -> int:
+    """Periodic (every 5 minutes): record the end of alerts past their expiry (audited, which
+    refreshes the anonymous page cache) and refresh the crisis banner."""
+    now = now or timezone.now()
+    ids = list(
+        Alert.objects.filter(
+            state=Alert.State.PUBLISHED, expires__lte=now, ended_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            alert = Alert.objects.select_for_update().get(pk=pk)
+            if alert.ended_at is not None:
+                continue
+            alert.ended_at = alert.expires
+            alert.save(update_fields=["ended_at", "updated_at"])
+            log_action(actor=None, action="alerts.alert_expired", obj=alert)
+    if ids:
+        crisis_banner_clear()
+    return len(ids)
+
+
+# ----------------------------------------------------------------------------- crisis mode
+
+
+@transaction.atomic
+def crisis_mode_start(*, actor, headline: str, message: str) -> CrisisMode:
+    if CrisisMode.objects.select_for_update().filter(is_active=True).exists():
+        raise ValidationError(_("Le mode crise est déjà activé."))
+    mode = CrisisMode.objects.create(headline=headline, message=message, started_by=actor)
+    log_action(actor=actor, action="alerts.crisis_mode_on", obj=mode, data={"headline": headline})
+    transaction.on_commit(crisis_banner_clear)
+    return mode
+
+
+@transaction.atomic
+def crisis_mode_end(*, actor) -> CrisisMode:
+    mode = CrisisMode.objects.select_for_update().filter(is_active=True).first()
+    if mode is None:
+        raise ValidationError(_("Le mode crise n'est pas activé."))
+    mode.is_active = False
+    mode.ended_by = actor
+    mode.ended_at = timezone.now()
+    mode.save()
+    log_action(actor=actor, action="alerts.crisis_mode_off", obj=mode)
+    transaction.on_commit(crisis_banner_clear)
+    return mode
+
+
+# ----------------------------------------------------------------------------- subscriptions
+
+
+@transaction.atomic
+def subscription_add(*, user, commune, include_exercises: bool = False) -> Subscription:
+    subscription, created = Subscription.objects.get_or_create(
+        user=user, commune=commune, defaults={"include_exercises": include_exercises}
+    )
+    if not created and subscription.include_exercises != include_exercises:
+        subscription.include_exercises = include_exercises
+        subscription.save(update_fields=["include_exercises"])
+    log_action(
+        actor=user,
+        action="alerts.subscribed",
+        obj=subscription,
+        data={"commune": commune.insee, "include_exercises": include_exercises},
+        public_change=False,
+    )
+    return subscription
+
+
+@transaction.atomic
+def subscription_remove(*, user, subscription: Subscription) -> None:
+    if subscription.user_id != user.pk:
+        raise ValidationError(_("Cet abonnement n'est pas le vôtre."))
+    log_action(
+        actor=user,
+        action="alerts.unsubscribed",
+        data={"commune": subscription.commune.insee},
+        public_change=False,
+    )
+    subscription.delete()
+
+
+@transaction.atomic
+def subscriptions_remove_all(*, user) -> int:
+    count, _deleted = Subscription.objects.filter(user=user).delete()
+    log_action(
+        actor=user, action="alerts.unsubscribed_all", data={"count": count}, public_change=False
+    )
+    return count
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_user(token: str):
+    """The user an unsubscribe link was made for, or None if the link is not genuine."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return get_user_model().objects.filter(pk=payload.get("u")).first()
+
+
+# ----------------------------------------------------------------------------- fan-out
+
+
+def _email_context(alert: Alert, user) -> dict:
+    from .cap import absolute
+
+    return {
+        "alert": alert,
+        "is_exercise": alert.is_exercise,
+        "severity": alert.get_severity_display(),
+        "url": absolute(alert.get_absolute_url()),
+        "unsubscribe_url": absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(user)])),
+        "subscriptions_url": absolute(reverse("alerts:subscriptions")),
+        "name": user.display_name or "",
+    }
+
+
+def alert_notify(*, alert_id: int) -> int:
+    """Send the message to every subscriber concerned, once: the ``Notification`` row is
+    inserted in the transaction that enqueues the e-mail, so a re-run (or two workers at once)
+    sends nothing twice. Returns the number of e-mails enqueued by this run."""
+    from renouveau.core.emails import email_enqueue
+
+    alert = (
+        Alert.objects.select_related("references")
+        .filter(pk=alert_id)
+        .exclude(state="draft")
+        .first()
+    )
+    if alert is None:
+        return 0
+    sent = 0
+    for user in subscribers_for(alert).iterator():
+        try:
+            with transaction.atomic():
+                _notification, created = Notification.objects.get_or_create(
+                    alert=alert, user=user, channel=Notification.Channel.EMAIL
+                )
+                if not created:
+                    continue
+                transaction.on_commit(
+                    partial(
+                        email_enqueue,
+                        to=user.email,
+                        template="alerts/emails/alert",
+                        context=_email_context(alert, user),
+                    )
+                )
+        except IntegrityError:  # another worker notified this person at the same moment
+            continue
+        sent += 1
+    return sent
+
+
+# ----------------------------------------------------------------------------- exercises
+
+EXERCISE_FIELDS = (
+    "title",
+    "scenario",
+    "risk",
+    "starts_at",
+    "ends_at",
+    "place",
+    "organiser",
+    "capacity",
+)
+
+
+def _exercise_check(data: dict) -> None:
+    if data["ends_at"] <= data["starts_at"]:
+        raise ValidationError({"ends_at": _("La fin doit suivre le début de l'exercice.")})
+
+
+@transaction.atomic
+def exercise_create(*, actor, data: dict) -> Exercise:
+    _exercise_check(data)
+    commune_ids = _communes_of(data)
+    exercise = Exercise.objects.create(
+        created_by=actor, **{name: data[name] for name in EXERCISE_FIELDS}
+    )
+    exercise.communes.set(commune_ids)
+    log_action(actor=actor, action="alerts.exercise_created", obj=exercise)
+    return exercise
+
+
+@transaction.atomic
+def exercise_edit(*, actor, exercise: Exercise, data: dict) -> Exercise:
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    _exercise_check(data)
+    commune_ids = _communes_of(data)
+    registered = exercise.registrations.count()
+    if data["capacity"] < registered:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(count)d personnes sont déjà inscrites : gardez au moins autant de places."
+                )
+                % {"count": registered}
+            }
+        )
+    for name in EXERCISE_FIELDS:
+        setattr(exercise, name, data[name])
+    exercise.save()
+    exercise.communes.set(commune_ids)
+    log_action(actor=actor, action="alerts.exercise_edited", obj=exercise)
+    return exercise
+
+
+@transaction.atomic
+def exercise_register(*, user, exercise: Exercise) -> Registration:
+    """Register ``user`` once; the exercise row is locked so the capacity is never exceeded."""
+    locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    existing = Registration.objects.filter(exercise=locked, user=user).first()
+    if existing is not None:
+        return existing
+    if not locked.registration_open():
+        raise ValidationError(_("Les inscriptions à cet exercice sont closes."))
+    if locked.registrations.count() >= locked.capacity:
+        raise ValidationError(_("Cet exercice est complet."))
+    registration = Registration.objects.create(exercise=locked, user=user)
+    log_action(actor=user, action="alerts.exercise_registered", obj=locked)
+    transaction.on_commit(
+        partial(
+            _registration_email,
+            registration_id=registration.pk,
+        )
+    )
+    return registration
+
+
+def _registration_email(*, registration_id: int) -> None:
+    from renouveau.core.emails import email_enqueue
+
+    from .cap import absolute
+
+    registration = (
+        Registration.objects.select_related("exercise", "user").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return
+    email_enqueue(
+        to=registration.user.email,
+        template="alerts/emails/registration",
+        context={
+            "exercise": registration.exercise,
+            "url": absolute(registration.exercise.get_absolute_url()),
+        },
+    )
+
+
+@transaction.atomic
+def exercise_unregister(*, user, exercise: Exercise) -> bool:
+    Exercise.objects.select_for_update().get(pk=exercise.pk)
+    deleted, _rows = Registration.objects.filter(exercise=exercise, user=user).delete()
+    if deleted:
+        log_action(actor=user, action="alerts.exercise_unregistered", obj=exercise)
+    return bool(deleted)
+
+
+@transaction.atomic
+def exercise_debrief_publish(*, actor, exercise: Exercise, went_well: str, to_improve: str):
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if not exercise.is_past():
+        raise ValidationError(_("Le retour d'expérience se publie une fois l'exercice terminé."))
+    exercise.debrief_went_well = went_well
+    exercise.debrief_to_improve = to_improve
+    first = exercise.debrief_published_at is None
+    exercise.debrief_published_at = exercise.debrief_published_at or timezone.now()
+    exercise.save()
+    log_action(
+        actor=actor,
+        action="alerts.debrief_published" if first else "alerts.debrief_edited",
+        obj=exercise,
+    )
+    return exercise
+
+
+# ----------------------------------------------------------------------------- RGPD
+
+
+def personal_data(*, user) -> dict:
+    return {
+        "subscriptions": [
+            {
+                "commune": s.commune.name,
+                "insee": s.commune.insee,
+                "by_email": s.by_email,
+                "include_exercises": s.include_exercises,
+                "created_at": s.created_at.isoformat(),
+            }
+            for s in Subscription.objects.filter(user=user).select_related("commune")
+        ],
+        "exercise_registrations": [
+            {
+                "exercise": r.exercise.title,
+                "starts_at": r.exercise.starts_at.isoformat(),
+                "registered_at": r.created_at.isoformat(),
+            }
+            for r in Registration.objects.filter(user=user).select_related("exercise")
+        ],
+        "notifications": [
+            {
+                "alert": n.alert.identifier,
+                "headline": n.alert.headline,
+                "channel": n.channel,
+                "sent_at": n.created_at.isoformat(),
+            }
+            for n in Notification.objects.filter(user=user).select_related("alert")
+        ],
+    }
+
+
+@transaction.atomic
+def personal_data_erase(*, user) -> None:
+    """Subscriptions, registrations and the record of e-mails received are private: deleted.
+    Alerts written by an agent are public acts of the crisis cell: kept."""
+    Subscription.objects.filter(user=user).delete()
+    Registration.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()

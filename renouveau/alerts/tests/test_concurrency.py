@@ -1,0 +1,76 @@
+"""Exactly-once under concurrency, on PostgreSQL (SQLite serialises every write, so it cannot
+exercise concurrent inserts): exercise registrations never exceed the capacity nor repeat, and
+two fan-out runs at once e-mail each subscriber once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from conftest import make_user
+from renouveau.alerts import services
+from renouveau.alerts.models import Notification, Registration
+
+from .factories import exercise, published_alert
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _require_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent inserts need PostgreSQL (DATABASE_URL); SQLite serialises writes.")
+
+
+def _run_together(jobs, work, *, workers: int = 16):
+    barrier = Barrier(min(workers, len(jobs)))
+
+    def run(job):
+        try:
+            barrier.wait(timeout=5)
+        except Exception:  # noqa: S110 - the barrier only lines threads up
+            pass
+        try:
+            return work(job)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        except Exception as exc:  # report, do not hide
+            return repr(exc)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(run, jobs))
+
+
+def test_concurrent_registrations_never_exceed_the_capacity(marseille):
+    _require_postgresql()
+    drill = exercise([marseille], capacity=5)
+    people = [make_user(f"participant{i}@example.org", commune=marseille) for i in range(24)]
+    jobs = [person for person in people for _ in range(2)]  # everyone clicks twice
+    outcomes = _run_together(
+        jobs, lambda person: services.exercise_register(user=person, exercise=drill) and "ok"
+    )
+    assert Registration.objects.filter(exercise=drill).count() == 5
+    registered = set(Registration.objects.values_list("user_id", flat=True))
+    assert len(registered) == 5
+    assert outcomes.count("ok") == 10  # each of the 5 registered people: twice "ok"
+    assert outcomes.count("Cet exercice est complet.") == 38, set(outcomes)
+
+
+def test_concurrent_fan_out_runs_send_each_email_once(personas, marseille, settings):
+    _require_postgresql()
+    subscribers = [make_user(f"abonne{i}@example.org", commune=marseille) for i in range(30)]
+    for person in subscribers:
+        services.subscription_add(user=person, commune=marseille)
+    alert = published_alert(personas["crisis_agent"], [marseille])  # first run, at commit
+    Notification.objects.all().delete()
+    mail.outbox.clear()
+    outcomes = _run_together(list(range(6)), lambda _: services.alert_notify(alert_id=alert.pk))
+    assert sum(outcomes) == 30, outcomes
+    assert Notification.objects.filter(alert=alert).count() == 30
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in subscribers)

@@ -1,0 +1,100 @@
+"""Browser tests of alerts: a crisis cell member drafts and publishes an alert; a resident sees
+the crisis banner and the alert's instructions, then subscribes to their commune's alerts;
+the public pages (with the demonstration data) pass axe-core."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from renouveau.alerts.models import Alert, Subscription
+
+
+def test_crisis_cell_publishes_and_resident_sees_the_banner_and_subscribes(
+    browse, personas, marseille
+):
+    page = browse.page
+    browse.login(personas["crisis_agent"])
+    browse.goto("/alertes/cellule/")
+    page.click("text=Rédiger une alerte")
+    page.wait_for_load_state()
+    browse.check()
+    page.select_option("#id_status", "Actual")
+    page.select_option("#id_risk", "flood")
+    page.select_option("#id_category", "Met")
+    page.fill("#id_event", "Crue de l'Huveaune")
+    page.fill("#id_headline", "Crue de l'Huveaune : montez à l'étage")
+    page.fill("#id_description", "L'Huveaune déborde en aval d'Aubagne.")
+    page.fill("#id_instruction", "Montez à l'étage. Ne prenez pas votre voiture.")
+    page.select_option("#id_response_type", "Evacuate")
+    page.select_option("#id_urgency", "Immediate")
+    page.select_option("#id_severity", "Extreme")
+    page.select_option("#id_certainty", "Observed")
+    expires = timezone.localtime() + datetime.timedelta(hours=6)
+    page.fill("#id_expires", expires.strftime("%Y-%m-%dT%H:%M"))
+    page.select_option("#id_communes", [str(marseille.pk)])
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("h1")).to_have_text("Crue de l'Huveaune : montez à l'étage")
+    alert = Alert.objects.get()
+    assert alert.state == "draft"
+    page.click("text=Publier l'alerte")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#alert-state")).to_contain_text("en vigueur")
+    alert.refresh_from_db()
+    assert alert.state == "published"
+
+    page.context.clear_cookies()
+    browse.goto("/")
+    banner = page.locator(".situation-danger")
+    expect(banner).to_contain_text("Crue de l'Huveaune : montez à l'étage")
+    expect(banner).to_contain_text("Montez à l'étage. Ne prenez pas votre voiture.")
+    banner.get_by_role("link", name="Lire les consignes").click()
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator(".instruction")).to_contain_text("Ne prenez pas votre voiture.")
+    browse.goto("/alertes/exercices/")
+    expect(page.locator(".situation-danger")).to_be_visible()
+
+    browse.login(personas["resident"])
+    browse.goto("/alertes/abonnements/")
+    expect(page.locator("#id_commune")).to_have_value(str(marseille.pk))
+    page.click("text=M'abonner")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator(".messages")).to_contain_text("Marseille")
+    assert Subscription.objects.filter(user=personas["resident"], commune=marseille).exists()
+
+
+def test_public_pages_with_demo_data_are_accessible(browse, personas, settings):
+    from renouveau.alerts import demo
+
+    demo.load()
+    settings.DEMO_DATA = True
+    page = browse.page
+    browse.goto("/alertes/")
+    expect(page.locator(".situation-danger")).to_have_count(0)
+    browse.goto("/alertes/archives/")
+    expect(page.locator(".badge-exercise").first).to_be_visible()
+    browse.goto("/alertes/exercices/")
+    page.click("text=Exercice crue de l'Huveaune (exemple)")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#retour")).to_be_visible()
+    browse.goto("/alertes/memoire-du-risque/")
+    expect(page.locator("#risque-flood")).to_be_visible()
+    browse.login(personas["crisis_agent"])
+    browse.goto("/alertes/cellule/")
+    browse.goto("/alertes/exercices/nouveau/")
+    upcoming = page.locator("text=Exercice feu de forêt au pied de la Sainte-Victoire (exemple)")
+    browse.goto("/alertes/exercices/")
+    upcoming.first.click()
+    page.wait_for_load_state()
+    page.click("text=M'inscrire")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#registration-status")).to_contain_text("inscrit")
