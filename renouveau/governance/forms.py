@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from renouveau.core.widgets import FastSelect
 from renouveau.territories.models import Commune, Territory
 
-from .models import AGE_BANDS, Body, Candidate, Meeting, Place, Recommendation
+from .models import AGE_BANDS, Body, Candidate, Meeting, Membership, Place, Recommendation
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_ERRORS = {
@@ -56,6 +56,27 @@ class MeetingForm(forms.ModelForm):
             )
         if not cleaned.get("place") and not (cleaned.get("location") or "").strip():
             self.add_error("location", _("Indiquez un lieu du plan ou une adresse."))
+        return cleaned
+
+
+class MembershipForm(forms.ModelForm):
+    """Only what is public about a member of a public body."""
+
+    class Meta:
+        model = Membership
+        fields = ["public_name", "college", "quality", "commune", "started_on", "ended_on"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput(), "commune": FastSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self.fields["commune"].empty_label = _("— Aucune ou hors Métropole —")
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("La fin du mandat doit suivre son début."))
         return cleaned
 
 

@@ -14,6 +14,7 @@ can_run_bodies = is_metropolis_agent | is_administrator
 rules.add_perm("governance.manage_meetings", is_agent)
 rules.add_perm("governance.register", rules.is_authenticated)
 rules.add_perm("governance.volunteer", rules.is_authenticated)
+rules.add_perm("governance.manage_members", can_run_bodies)
 rules.add_perm("governance.run_draws", can_run_bodies)
 rules.add_perm("governance.manage_recommendations", can_run_bodies)
 rules.add_perm("governance.manage_comparisons", can_run_bodies)

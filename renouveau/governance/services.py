@@ -89,12 +89,33 @@ def reference_load(*, path: Path | None = None) -> str:
 # Memberships ---------------------------------------------------------------------------------
 
 
+def _membership_check(data: dict[str, Any]) -> None:
+    ended, started = data.get("ended_on"), data.get("started_on")
+    if ended and started and ended < started:
+        raise ValidationError({"ended_on": _("La fin du mandat doit suivre son début.")})
+
+
 @transaction.atomic
 def membership_create(*, actor, body: Body, data: dict[str, Any]) -> Membership:
-    membership = Membership(body=body, **data)
-    membership.full_clean()
-    membership.save()
+    _membership_check(data)
+    membership = Membership.objects.create(body=body, **data)
     log_action(actor=actor, action="governance.membership_created", obj=membership)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership: Membership, data: dict[str, Any]) -> Membership:
+    _membership_check(data)
+    changes = {}
+    for name, value in data.items():
+        if getattr(membership, name) != value:
+            changes[name] = [str(getattr(membership, name)), str(value)]
+            setattr(membership, name, value)
+    if changes:
+        membership.save()
+        log_action(
+            actor=actor, action="governance.membership_updated", obj=membership, data=changes
+        )
     return membership
 
 
@@ -212,7 +233,7 @@ def registration_create(*, user, meeting: Meeting) -> Registration:
         raise ValidationError(
             _("Vous êtes déjà inscrit·e à cette réunion."), code="already"
         ) from exc
-    log_action(actor=user, action="governance.registered", obj=meeting, public_change=False)
+    log_action(actor=user, action="governance.registered", obj=meeting)
     _mail_on_commit(
         to=[user.email],
         template="governance/emails/registered",
@@ -231,17 +252,62 @@ def registration_cancel(*, user, meeting: Meeting) -> None:
     deleted, _rows = Registration.objects.filter(meeting=meeting, user=user).delete()
     if not deleted:
         raise ValidationError(_("Vous n'êtes pas inscrit·e à cette réunion."))
-    log_action(actor=user, action="governance.unregistered", obj=meeting, public_change=False)
+    log_action(actor=user, action="governance.unregistered", obj=meeting)
 
 
 # Draws ---------------------------------------------------------------------------------------
+
+
+def quota_error_message(exc: sortition.QuotaError) -> str:
+    """The reason a draw cannot be made, in the user's language, with display names."""
+    from renouveau.territories.models import Territory
+
+    from .models import AGE_BANDS
+
+    dimensions = {
+        "territory": _("Territoire"),
+        "gender": _("genre"),
+        "age_band": _("tranche d'âge"),
+    }
+    values = {
+        "territory": dict(Territory.objects.values_list("code", "name")),
+        "gender": dict(Candidate.Gender.choices),
+        "age_band": dict(AGE_BANDS),
+    }
+    p = dict(exc.params)
+    dimension = p.get("dimension", "")
+    p["dimension"] = dimensions.get(dimension, dimension)
+    if "value" in p:
+        p["value"] = str(values.get(dimension, {}).get(p["value"], p["value"]))
+    messages = {
+        "total": _(
+            "Quotas par %(dimension)s : le total (%(total)d) doit être égal au nombre de "
+            "sièges (%(seats)d)."
+        ),
+        "negative": _("Un quota par %(dimension)s est négatif."),
+        "dimension": _("Dimension de quota inconnue : %(dimension)s."),
+        "seats": _("Le nombre de sièges doit être au moins 1."),
+        "too_few": _(
+            "Il y a %(count)d candidature(s) pour %(seats)d sièges : pas assez pour tirer au sort."
+        ),
+        "value_short": _(
+            "Quota impossible : %(quota)d siège(s) pour « %(value)s » (%(dimension)s) mais "
+            "seulement %(count)d candidature(s)."
+        ),
+        "joint": _(
+            "Quotas impossibles à satisfaire ensemble : aucune combinaison des candidatures ne "
+            "respecte à la fois les quotas par Territoire, par genre et par tranche d'âge."
+        ),
+    }
+    template = messages.get(exc.code)
+    return template % p if template else str(exc)
 
 
 def _quota_check(seats: int, quotas: dict) -> None:
     try:
         sortition.check_quotas(seats, quotas)
     except sortition.QuotaError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(quota_error_message(exc)) from exc
 
 
 @transaction.atomic
@@ -281,7 +347,7 @@ def candidate_register(*, user, draw: Draw, data: dict[str, Any]) -> Candidate:
                 raise ValidationError(_("Vous êtes déjà candidat·e à ce tirage.")) from None
     else:  # pragma: no cover
         raise ValidationError(_("Réessayez dans un instant."))
-    log_action(actor=user, action="governance.candidate_registered", obj=draw, public_change=False)
+    log_action(actor=user, action="governance.candidate_registered", obj=draw)
     return candidate
 
 
@@ -293,7 +359,7 @@ def candidate_withdraw(*, user, draw: Draw) -> None:
     deleted, _rows = Candidate.objects.filter(draw=draw, user=user).delete()
     if not deleted:
         raise ValidationError(_("Vous n'êtes pas candidat·e à ce tirage."))
-    log_action(actor=user, action="governance.candidate_withdrawn", obj=draw, public_change=False)
+    log_action(actor=user, action="governance.candidate_withdrawn", obj=draw)
 
 
 def draw_people(draw: Draw) -> list[sortition.Person]:
@@ -319,7 +385,7 @@ def draw_run(*, actor, draw: Draw, seed: str = "") -> Draw:
             seed=seed, seats=draw.seats, quotas=draw.quotas, people=draw_people(draw)
         )
     except sortition.QuotaError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise ValidationError(quota_error_message(exc)) from exc
     ranks = {person.code: index for index, person in enumerate(order, start=1)}
     chosen = {person.code for person in panel}
     candidates = list(draw.candidates.select_related("user"))

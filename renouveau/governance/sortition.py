@@ -33,7 +33,14 @@ DIMENSIONS = ("territory", "gender", "age_band")
 
 
 class QuotaError(ValueError):
-    """The quotas cannot be met with these candidates; ``args[0]`` says why (in French)."""
+    """The quotas cannot be met with these candidates; ``args[0]`` says why (in French, for
+    the command line), ``code`` and ``params`` let the web app word it in the user's language
+    with display names."""
+
+    def __init__(self, message: str, *, code: str = "", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -58,14 +65,24 @@ def ranked(seed: str, people: Iterable[Person]) -> list[Person]:
 def check_quotas(seats: int, quotas: Mapping[str, Mapping[str, int]]) -> None:
     for dimension, values in quotas.items():
         if dimension not in DIMENSIONS:
-            raise QuotaError(f"Dimension inconnue : {dimension}.")
+            raise QuotaError(
+                f"Dimension inconnue : {dimension}.", code="dimension", dimension=dimension
+            )
         if any(int(n) < 0 for n in values.values()):
-            raise QuotaError(f"Un quota de la dimension {dimension} est négatif.")
+            raise QuotaError(
+                f"Un quota de la dimension {dimension} est négatif.",
+                code="negative",
+                dimension=dimension,
+            )
         total = sum(int(n) for n in values.values())
         if total != seats:
             raise QuotaError(
                 f"Les quotas de la dimension {dimension} totalisent {total} sièges "
-                f"au lieu de {seats}."
+                f"au lieu de {seats}.",
+                code="total",
+                dimension=dimension,
+                total=total,
+                seats=seats,
             )
 
 
@@ -117,10 +134,13 @@ def draw(
 ) -> tuple[list[Person], list[Person]]:
     """Return ``(order, panel)``: every candidate in rank order, and the people drawn."""
     if seats < 1:
-        raise QuotaError("Le nombre de sièges doit être au moins 1.")
+        raise QuotaError("Le nombre de sièges doit être au moins 1.", code="seats")
     if len(people) < seats:
         raise QuotaError(
-            f"Il y a {len(people)} candidatures pour {seats} sièges : pas assez pour tirer au sort."
+            f"Il y a {len(people)} candidatures pour {seats} sièges : pas assez pour tirer au sort.",
+            code="too_few",
+            count=len(people),
+            seats=seats,
         )
     check_quotas(seats, quotas)
     need = {d: {v: int(n) for v, n in values.items()} for d, values in quotas.items()}
@@ -130,14 +150,20 @@ def draw(
             if counts[value] < n:
                 raise QuotaError(
                     f"Quota impossible : {n} siège(s) pour « {value} » ({dimension}) mais "
-                    f"seulement {counts[value]} candidature(s)."
+                    f"seulement {counts[value]} candidature(s).",
+                    code="value_short",
+                    dimension=dimension,
+                    value=value,
+                    quota=n,
+                    count=counts[value],
                 )
     order = ranked(seed, people)
     remaining = _cells(order)
     if not _feasible(remaining, need, seats):
         raise QuotaError(
             "Quotas impossibles à satisfaire ensemble : aucune combinaison des candidatures ne "
-            "respecte à la fois les quotas par Territoire, par genre et par tranche d'âge."
+            "respecte à la fois les quotas par Territoire, par genre et par tranche d'âge.",
+            code="joint",
         )
     panel: list[Person] = []
     for person in order:

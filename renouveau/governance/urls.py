@@ -13,6 +13,12 @@ urlpatterns = [
         views.recommendation_list,
         name="body_recommendations",
     ),
+    path("instances/<slug:code>/membres/nouveau/", views.membership_edit, name="member_add"),
+    path(
+        "instances/<slug:code>/membres/<int:pk>/modifier/",
+        views.membership_edit,
+        name="member_edit",
+    ),
     path("reunions/", views.meeting_list, name="meetings"),
     path("reunions/calendrier.ics", views.meetings_calendar, name="meetings_calendar"),
     path("reunions/nouvelle/", views.meeting_create, name="meeting_create"),

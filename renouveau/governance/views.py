@@ -28,13 +28,14 @@ from .forms import (
     DrawForm,
     DrawRunForm,
     MeetingForm,
+    MembershipForm,
     MinutesForm,
     PlaceFilterForm,
     RecommendationFilterForm,
     RecommendationForm,
     ResponseForm,
 )
-from .models import Body, Draw, Meeting, Place, Recommendation
+from .models import Body, Draw, Meeting, Membership, Place, Recommendation
 
 PER_PAGE = 20
 
@@ -73,8 +74,40 @@ def body_detail(request: HttpRequest, code: str) -> HttpResponse:
             "recommendations": selectors.recommendation_list(filters={"body": body})[:5],
             "response_counts": selectors.response_counts(body),
             "draws": selectors.draw_list(body=body),
+            "can_manage_members": request.user.has_perm("governance.manage_members"),
         },
     )
+
+
+@permission_required("governance.manage_members", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def membership_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Add a member to a body, or edit one (e.g. the end of a mandate)."""
+    body = get_object_or_404(Body, code=code)
+    membership = get_object_or_404(Membership, pk=pk, body=body) if pk else None
+    form = MembershipForm(request.POST or None, instance=membership)
+    context = {"body": body, "membership": membership}
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in MembershipForm.Meta.fields}
+            try:
+                if membership is None:
+                    services.membership_create(actor=request.user, body=body, data=data)
+                else:
+                    services.membership_update(
+                        actor=request.user,
+                        membership=Membership.objects.get(pk=membership.pk),
+                        data=data,
+                    )
+            except ValidationError as exc:
+                form_add_errors(form, exc)
+            else:
+                messages.success(request, _("La liste des membres est à jour."))
+                return redirect(body)
+        return render(
+            request, "governance/membership_form.html", {**context, "form": form}, status=400
+        )
+    return render(request, "governance/membership_form.html", {**context, "form": form})
 
 
 def _ics_response(text: str, filename: str) -> HttpResponse:
@@ -461,6 +494,8 @@ def draw_data(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_list(request: HttpRequest, code: str | None = None) -> HttpResponse:
     body = get_object_or_404(Body, code=code) if code else None
     form = RecommendationFilterForm(request.GET or None)
+    if body is not None:
+        del form.fields["body"]
     context = {
         "form": form,
         "body": body,

@@ -700,3 +700,72 @@ def test_rgpd_export_and_erasure(personas, reference, open_draw, marseille):
     assert not Candidate.objects.exists()  # the draw has not run: the candidacy goes
     membership = Membership.objects.get()
     assert membership.user is None and membership.public_name == "Awa B."
+
+
+def test_agent_adds_a_member_and_ends_a_mandate(client, personas, reference, marseille):
+    body = reference["conseil-de-developpement"]
+    url = reverse("governance:member_add", args=[body.code])
+    client.force_login(personas["commune_agent"])
+    assert client.get(url).status_code == 403
+    client.force_login(personas["metropolis_agent"])
+    bad = client.post(
+        url,
+        {
+            "public_name": "Nadia R.",
+            "college": "civil_society",
+            "started_on": "2026-02-01",
+            "ended_on": "2026-01-01",
+        },
+    )
+    assert bad.status_code == 400
+    assert "La fin du mandat doit suivre son début." in bad.content.decode()
+    data = {
+        "public_name": "Nadia R.",
+        "college": "civil_society",
+        "quality": "présidente",
+        "commune": marseille.pk,
+        "started_on": "2026-02-01",
+    }
+    assert client.post(url, data).status_code == 302
+    membership = Membership.objects.get()
+    page = client.get(reverse("governance:body", args=[body.code])).content.decode()
+    assert "Nadia R." in page and "présidente" in page
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    edit = reverse("governance:member_edit", args=[body.code, membership.pk])
+    assert client.post(edit, {**data, "ended_on": yesterday}).status_code == 302
+    page = client.get(reverse("governance:body", args=[body.code])).content.decode()
+    assert "Nadia R." not in page
+    actions = list(
+        AuditLog.objects.filter(action__startswith="governance.membership").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["governance.membership_created", "governance.membership_updated"]
+    other = reference[CONVENTION]
+    assert (
+        client.get(reverse("governance:member_edit", args=[other.code, membership.pk])).status_code
+        == 404
+    )
+
+
+def test_quota_errors_name_the_territory_in_words(client, personas, open_draw):
+    from renouveau.territories.models import Commune
+
+    marseille = Commune.objects.get(name="Marseille")
+    for i in range(6):
+        Candidate.objects.create(
+            draw=open_draw,
+            public_name=f"M{i}",
+            commune=marseille,
+            territory=marseille.territory,
+            age_band="30-44",
+            gender="woman" if i % 2 else "man",
+            consented_at=timezone.now(),
+        )
+    client.force_login(personas["metropolis_agent"])
+    response = client.post(reverse("governance:draw_run", args=[open_draw.pk]), {"seed": "s"})
+    assert response.status_code == 400
+    assert (
+        "Quota impossible : 2 siège(s) pour « Pays d&#x27;Aix » (Territoire) mais seulement "
+        "0 candidature(s)."
+    ) in response.content.decode()
