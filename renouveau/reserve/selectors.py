@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from renouveau.territories.models import Territory
@@ -135,8 +145,13 @@ def signal_queue(*, filters: dict[str, Any] | None = None) -> QuerySet[Signal]:
         queryset = queryset.filter(category=filters["category"])
     if filters.get("territory"):
         queryset = queryset.filter(commune__territory=filters["territory"])
-    return queryset.select_related("commune__territory", "reporter").order_by(
-        URGENCY_ORDER, "created_at", "id"
+    reporter_volunteer = Volunteer.objects.filter(
+        user=OuterRef("reporter"), status=VolunteerStatus.ACTIVE
+    )
+    return (
+        queryset.select_related("commune__territory", "reporter")
+        .annotate(by_volunteer=Exists(reporter_volunteer))
+        .order_by(URGENCY_ORDER, "created_at", "id")
     )
 
 

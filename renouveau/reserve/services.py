@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renouveau.accounts.roles import Role
 from renouveau.core.emails import email_enqueue
 from renouveau.core.services import log_action
 
@@ -24,6 +25,7 @@ from .models import (
     MissionStatus,
     Signal,
     SignalStatus,
+    SignalUrgency,
     Signup,
     Skill,
     Volunteer,
@@ -567,7 +569,29 @@ def signal_report(*, reporter, data: dict[str, Any]) -> Signal:
         obj=signal,
         data={"category": signal.category, "commune": signal.commune_id, "urgency": signal.urgency},
     )
+    if signal.urgency == SignalUrgency.HIGH:
+        _alert_crisis_cell(signal)
     return signal
+
+
+def _alert_crisis_cell(signal: Signal) -> None:
+    """An urgent signal is e-mailed at once to every member of the crisis cell (without the
+    reporter's identity: they open the signal on the platform)."""
+    from renouveau.accounts.models import User
+
+    emails = User.objects.filter(
+        groups__name=Role.CRISIS_CELL.value, is_active=True, erased_at__isnull=True
+    ).values_list("email", flat=True)
+    for email in sorted(set(emails)):
+        _notify(
+            to=email,
+            template="signal_urgent",
+            context={
+                "signal_id": signal.pk,
+                "category": signal.get_category_display(),
+                "commune": signal.commune.name,
+            },
+        )
 
 
 @transaction.atomic

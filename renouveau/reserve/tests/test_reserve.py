@@ -922,3 +922,29 @@ def test_public_pages_render(client, territories):
         response = client.get(reverse(f"reserve:{name}"))
         assert response.status_code == 200, name
         assert response.content.decode().count("<h1") == 1, name
+
+
+def test_urgent_signals_are_emailed_to_the_crisis_cell(client, personas, marseille):
+    client.force_login(personas["resident"])
+    url = reverse("reserve:signal_create")
+    client.post(url, _signal_data(marseille, urgency="low"))
+    assert mail.outbox == []
+    client.post(url, _signal_data(marseille, urgency="high"))
+    assert [m.to for m in mail.outbox] == [[personas["crisis_agent"].email]]
+    assert "signalement urgent" in mail.outbox[0].subject
+    assert personas["resident"].email not in mail.outbox[0].body
+
+
+def test_queue_marks_signals_of_active_volunteers(client, personas, marseille, volunteer):
+    make_signal(personas["resident"], commune=marseille)
+    make_signal(personas["association_member"], commune=marseille)
+    flags = sorted(s.by_volunteer for s in selectors.signal_queue())
+    assert flags == [False, True]
+
+
+def test_lists_answer_htmx_with_the_results_partial(client, personas, marseille):
+    make_mission(personas["metropolis_agent"], commune=marseille, title="Partielle")
+    response = client.get(reverse("reserve:mission_list"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Partielle" in body
+    assert "<h1" not in body and 'id="results"' in body
