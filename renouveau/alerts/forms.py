@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.core.widgets import FastSelect
@@ -145,6 +146,10 @@ class AlertForm(AreaMixin, forms.ModelForm):
         )
         if self.instance.pk:
             self.initial.setdefault("communes", list(self.instance.communes.all()))
+            for name in ("effective", "onset", "expires"):
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial.setdefault(name, timezone.localtime(value))
 
     def clean(self):
         cleaned = super().clean()

@@ -532,6 +532,39 @@ def exercise_unregister(*, user, exercise: Exercise) -> bool:
 
 
 @transaction.atomic
+def exercise_cancel(*, actor, exercise: Exercise) -> Exercise:
+    """Cancel an upcoming exercise; each registered person is told by e-mail."""
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.is_cancelled:
+        raise ValidationError(_("Cet exercice est déjà annulé."))
+    if exercise.is_past():
+        raise ValidationError(_("Un exercice terminé ne peut plus être annulé."))
+    exercise.is_cancelled = True
+    exercise.save(update_fields=["is_cancelled"])
+    log_action(actor=actor, action="alerts.exercise_cancelled", obj=exercise)
+    emails = list(exercise.registrations.values_list("user__email", flat=True))
+    transaction.on_commit(
+        partial(_exercise_cancelled_emails, exercise_id=exercise.pk, emails=emails)
+    )
+    return exercise
+
+
+def _exercise_cancelled_emails(*, exercise_id: int, emails: list[str]) -> None:
+    from renouveau.core.emails import email_enqueue
+
+    from .cap import absolute
+
+    exercise = Exercise.objects.get(pk=exercise_id)
+    for email in emails:
+        if email:
+            email_enqueue(
+                to=email,
+                template="alerts/emails/exercise_cancelled",
+                context={"exercise": exercise, "url": absolute(exercise.get_absolute_url())},
+            )
+
+
+@transaction.atomic
 def exercise_debrief_publish(*, actor, exercise: Exercise, went_well: str, to_improve: str):
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
     if not exercise.is_past():

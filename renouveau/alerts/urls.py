@@ -28,4 +28,5 @@ urlpatterns = [
     path("exercices/<int:pk>/inscription/", views.exercise_register, name="exercise_register"),
     path("exercices/<int:pk>/modifier/", views.exercise_edit, name="exercise_edit"),
     path("exercices/<int:pk>/retour/", views.exercise_debrief, name="exercise_debrief"),
+    path("exercices/<int:pk>/annuler/", views.exercise_cancel, name="exercise_cancel"),
 ]

@@ -533,3 +533,16 @@ def exercise_debrief(request: HttpRequest, pk: int) -> HttpResponse:
             request, "alerts/debrief_form.html", {"form": form, "exercise": exercise}, status=400
         )
     return render(request, "alerts/debrief_form.html", {"form": form, "exercise": exercise})
+
+
+@require_POST
+@permission_required("alerts.manage_exercise", raise_exception=True)
+def exercise_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_object_or_404(Exercise, pk=pk)
+    try:
+        services.exercise_cancel(actor=request.user, exercise=exercise)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Exercice annulé : les inscrits sont prévenus par e-mail."))
+    return redirect(exercise)

@@ -845,3 +845,34 @@ def test_demo_data_is_idempotent_and_not_in_crisis_mode(client, territories, set
     for alert in Alert.objects.all():
         validate_cap(client.get(reverse("alerts:cap", args=[alert.pk])).content)
     assert client.get(reverse("alerts:memory")).status_code == 200
+
+
+def test_editing_a_draft_keeps_its_dates(client, crisis, marseille):
+    expires = timezone.localtime() + datetime.timedelta(hours=5)
+    draft = services.alert_create(actor=crisis, data=alert_data([marseille], expires=expires))
+    client.force_login(crisis)
+    page = client.get(reverse("alerts:edit", args=[draft.pk])).content.decode()
+    assert f'value="{expires:%Y-%m-%dT%H:%M}"' in page
+    response = client.get(reverse("alerts:edit", args=[draft.pk]))
+    assert response.context["form"].initial["communes"] == [marseille]
+    published = services.alert_publish(actor=crisis, alert=draft)
+    assert client.get(reverse("alerts:edit", args=[published.pk])).status_code == 403
+
+
+def test_cancelling_an_exercise_tells_the_registered_people(client, personas, crisis, marseille):
+    drill = exercise([marseille])
+    services.exercise_register(user=personas["resident"], exercise=drill)
+    mail.outbox.clear()
+    client.force_login(personas["resident"])
+    assert client.post(reverse("alerts:exercise_cancel", args=[drill.pk])).status_code == 403
+    client.force_login(crisis)
+    client.post(reverse("alerts:exercise_cancel", args=[drill.pk]))
+    drill.refresh_from_db()
+    assert drill.is_cancelled
+    assert [m.to for m in mail.outbox] == [[personas["resident"].email]]
+    assert mail.outbox[0].subject == f"Exercice annulé : {drill.title}"
+    assert AuditLog.objects.filter(action="alerts.exercise_cancelled").exists()
+    with pytest.raises(ValidationError, match="closes"):
+        services.exercise_register(user=personas["association_member"], exercise=drill)
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert "Cet exercice est annulé." in page
