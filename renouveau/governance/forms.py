@@ -203,6 +203,20 @@ class DrawForm(forms.Form):
 
 
 class DrawRunForm(forms.Form):
+    """The optional public seed; while candidacies are still open, an explicit confirmation
+    that they close early."""
+
+    def __init__(self, *args, early: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if early:
+            self.fields["early"] = forms.BooleanField(
+                label=_(
+                    "Les candidatures sont encore ouvertes : je confirme les clore maintenant "
+                    "et tirer au sort parmi les candidatures déjà reçues."
+                ),
+                error_messages={"required": _("Confirmez la clôture anticipée des candidatures.")},
+            )
+
     seed = forms.CharField(
         label=_("Graine publique (facultatif)"),
         max_length=200,

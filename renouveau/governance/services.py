@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from renouveau.core.emails import email_enqueue
@@ -165,6 +165,18 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
         meeting.sequence += 1
         meeting.save()
         log_action(actor=actor, action="governance.meeting_updated", obj=meeting, data=changes)
+    if changes.keys() & {"starts_at", "ends_at", "place", "location"}:
+        # Registrants hear of a new date or place (their calendar updates too, by SEQUENCE).
+        _mail_on_commit(
+            to=list(meeting.registrations.values_list("user__email", flat=True)),
+            template="governance/emails/meeting_changed",
+            context={
+                "title": meeting.title,
+                "starts_at": meeting.starts_at,
+                "where": meeting.where,
+                "meeting_id": meeting.pk,
+            },
+        )
     return meeting
 
 
@@ -372,13 +384,23 @@ def draw_people(draw: Draw) -> list[sortition.Person]:
 
 
 @transaction.atomic
-def draw_run(*, actor, draw: Draw, seed: str = "") -> Draw:
+def draw_run(*, actor, draw: Draw, seed: str = "", early: bool = False) -> Draw:
     """Close the candidacies, draw the panel with the published quotas and seed, publish it
     and tell every candidate the outcome. Once only: a draw cannot be re-run to pick another
     outcome (the seed is published with the result)."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.status == Draw.Status.DRAWN:
         raise ValidationError(_("Ce tirage a déjà eu lieu."))
+    if draw.accepts_candidates and not early:
+        raise ValidationError(
+            {
+                "early": _(
+                    "Les candidatures sont ouvertes jusqu'au %(date)s : confirmez que vous "
+                    "les closez en avance."
+                )
+                % {"date": formats.date_format(draw.closes_on)}
+            }
+        )
     seed = seed.strip() or secrets.token_hex(16)
     try:
         order, panel = sortition.draw(
@@ -402,7 +424,12 @@ def draw_run(*, actor, draw: Draw, seed: str = "") -> Draw:
         actor=actor,
         action="governance.draw_run",
         obj=draw,
-        data={"seed": seed, "candidates": len(candidates), "panel": sorted(chosen)},
+        data={
+            "seed": seed,
+            "candidates": len(candidates),
+            "panel": sorted(chosen),
+            "closed_early": draw.closes_on >= timezone.localdate(),
+        },
     )
     for selected in (True, False):
         _mail_on_commit(

@@ -431,7 +431,7 @@ def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
     if draw.status == Draw.Status.DRAWN:
         messages.info(request, _("Ce tirage a déjà eu lieu."))
         return redirect(draw)
-    form = DrawRunForm(request.POST or None)
+    form = DrawRunForm(request.POST or None, early=draw.accepts_candidates)
     context = {
         "draw": draw,
         "candidate_count": draw.candidates.count(),
@@ -440,7 +440,12 @@ def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.draw_run(actor=request.user, draw=draw, seed=form.cleaned_data["seed"])
+                services.draw_run(
+                    actor=request.user,
+                    draw=draw,
+                    seed=form.cleaned_data["seed"],
+                    early=form.cleaned_data.get("early", False),
+                )
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:

@@ -51,6 +51,7 @@ def test_agent_runs_a_draw_and_publishes_the_result(browse, governance, personas
     page.wait_for_load_state()
     browse.check()
     page.get_by_label("Graine publique (facultatif)").fill("Loto du 10 janvier 2026 : 4 12 23")
+    page.get_by_label("Les candidatures sont encore ouvertes").check()
     page.get_by_role("button", name="Tirer au sort et publier").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Résultat du tirage")).to_be_visible()

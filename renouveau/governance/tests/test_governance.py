@@ -46,7 +46,7 @@ def place(marseille):
 
 
 def make_meeting(body=None, *, capacity=2, days=7, public=True, place=None, **extra) -> Meeting:
-    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)
+    start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=days)
     return Meeting.objects.create(
         body=body,
         title=extra.pop("title", "Séance publique"),
@@ -174,6 +174,39 @@ def test_registration_confirms_by_email_and_is_exactly_once(
     assert "Annuler mon inscription" in page and "4 place(s) libre(s) sur 5" in page
     client.post(reverse("governance:meeting_unregister", args=[meeting.pk]))
     assert not Registration.objects.filter(meeting=meeting).exists()
+
+
+def test_registrants_hear_of_a_new_date_but_not_of_an_agenda_edit(
+    client, personas, reference, place, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(reference[CONVENTION], capacity=10, place=place)
+    services.registration_create(user=personas["resident"], meeting=meeting)
+    mail.outbox.clear()
+    client.force_login(personas["metropolis_agent"])
+    url = reverse("governance:meeting_edit", args=[meeting.pk])
+    form = {
+        "body": meeting.body_id,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": place.pk,
+        "agenda": "Ordre du jour complété",
+        "is_public": "on",
+        "capacity": "10",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    assert mail.outbox == []
+    later = timezone.localtime(meeting.starts_at + datetime.timedelta(days=1))
+    form["starts_at"] = later.strftime("%Y-%m-%dT%H:%M")
+    form["ends_at"] = (later + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    assert [m.to for m in mail.outbox] == [[personas["resident"].email]]
+    assert "Réunion modifiée" in mail.outbox[0].subject
+    meeting.refresh_from_db()
+    assert meeting.sequence == 2
+    assert client.post(url, {**form, "capacity": "0"}).status_code == 400
 
 
 def test_full_closed_or_past_meetings_refuse_registrations(client, personas, reference):
@@ -468,8 +501,12 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
     client.force_login(personas["resident"])
     assert client.post(url, {"seed": "x"}).status_code == 403
     client.force_login(personas["metropolis_agent"])
+    seed = "Loto 2026-01-10 : 4 12 23 35 41"
+    early = client.post(url, {"seed": seed})
+    assert early.status_code == 400
+    assert "Confirmez la clôture anticipée des candidatures." in early.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"seed": "Loto 2026-01-10 : 4 12 23 35 41"})
+        response = client.post(url, {"seed": seed, "early": "on"})
     assert response.status_code == 302
     open_draw.refresh_from_db()
     assert open_draw.status == "drawn" and open_draw.seed.startswith("Loto")
@@ -480,6 +517,7 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
     assert len(mail.outbox) == 1  # only the resident has an account among the candidates
     log = AuditLog.objects.get(action="governance.draw_run")
     assert log.data["seed"] == open_draw.seed and len(log.data["panel"]) == 4
+    assert log.data["closed_early"] is True
     # Published: names of the drawn only; others by code.
     client.logout()
     page = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
@@ -503,7 +541,9 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
 def test_impossible_quotas_answer_400_with_the_reason(client, personas, open_draw):
     add_candidates(open_draw, n=3)
     client.force_login(personas["metropolis_agent"])
-    response = client.post(reverse("governance:draw_run", args=[open_draw.pk]), {"seed": ""})
+    response = client.post(
+        reverse("governance:draw_run", args=[open_draw.pk]), {"seed": "", "early": "on"}
+    )
     assert response.status_code == 400
     assert "pas assez pour tirer au sort" in response.content.decode()
     open_draw.refresh_from_db()
@@ -763,7 +803,9 @@ def test_quota_errors_name_the_territory_in_words(client, personas, open_draw):
             consented_at=timezone.now(),
         )
     client.force_login(personas["metropolis_agent"])
-    response = client.post(reverse("governance:draw_run", args=[open_draw.pk]), {"seed": "s"})
+    response = client.post(
+        reverse("governance:draw_run", args=[open_draw.pk]), {"seed": "s", "early": "on"}
+    )
     assert response.status_code == 400
     assert (
         "Quota impossible : 2 siège(s) pour « Pays d&#x27;Aix » (Territoire) mais seulement "
