@@ -292,9 +292,11 @@ def alerts_expire(*, now=None) -> int:
 
 @transaction.atomic
 def crisis_mode_start(*, actor, headline: str, message: str) -> CrisisMode:
-    if CrisisMode.objects.select_for_update().filter(is_active=True).exists():
-        raise ValidationError(_("Le mode crise est déjà activé."))
-    mode = CrisisMode.objects.create(headline=headline, message=message, started_by=actor)
+    try:
+        with transaction.atomic():  # the partial unique constraint settles a race
+            mode = CrisisMode.objects.create(headline=headline, message=message, started_by=actor)
+    except IntegrityError:
+        raise ValidationError(_("Le mode crise est déjà activé.")) from None
     log_action(actor=actor, action="alerts.crisis_mode_on", obj=mode, data={"headline": headline})
     transaction.on_commit(crisis_banner_clear)
     return mode
@@ -412,12 +414,14 @@ def alert_notify(*, alert_id: int) -> int:
                 )
                 if not created:
                     continue
+                context = _email_context(alert, user)
                 transaction.on_commit(
                     partial(
                         email_enqueue,
                         to=user.email,
                         template="alerts/emails/alert",
-                        context=_email_context(alert, user),
+                        context=context,
+                        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
                     )
                 )
         except IntegrityError:  # another worker notified this person at the same moment

@@ -98,3 +98,21 @@ def test_public_pages_with_demo_data_are_accessible(browse, personas, settings):
     page.wait_for_load_state()
     browse.check()
     expect(page.locator("#registration-status")).to_contain_text("inscrit")
+
+
+def test_an_alert_read_on_a_phone(phone, personas, marseille):
+    """Most residents read an alert on a phone: the instructions come first and fit the screen."""
+    from renouveau.alerts.tests.factories import published_alert
+
+    alert = published_alert(
+        personas["crisis_agent"], [marseille], headline="Feu de forêt : restez chez vous"
+    )
+    page = phone.page
+    phone.goto("/")
+    expect(page.locator(".situation-danger")).to_contain_text("Feu de forêt : restez chez vous")
+    phone.goto(f"/alertes/{alert.pk}/")
+    instruction = page.locator(".instruction")
+    expect(instruction).to_be_visible()
+    box = instruction.bounding_box()
+    assert box is not None and box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -387,7 +387,9 @@ def test_an_alert_ends_at_its_expiry(client, crisis, marseille):
     Alert.objects.filter(pk=alert.pk).update(expires=_now() - datetime.timedelta(seconds=1))
     assert selectors.alerts_in_force() == []
     assert "Aucune alerte en vigueur" in client.get(reverse("alerts:index")).content.decode()
-    assert services.alerts_expire() == 1
+    from renouveau.alerts.tasks import alerts_expire
+
+    assert alerts_expire.enqueue().return_value == 1  # the periodic job
     alert.refresh_from_db()
     assert alert.ended_at == alert.expires
     assert AuditLog.objects.filter(action="alerts.alert_expired").count() == 1
@@ -607,6 +609,8 @@ def test_publication_emails_each_concerned_subscriber_once(personas, crisis, mar
     assert message.subject == "Alerte : Crue de l'Huveaune"
     assert "Montez à l'étage" in message.body
     assert "/alertes/desabonnement/" in message.body
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    assert "/alertes/desabonnement/" in message.extra_headers["List-Unsubscribe"]
     assert Notification.objects.filter(alert=alert).count() == 2
     # A re-run of the fan-out sends nothing twice.
     mail.outbox.clear()
@@ -876,3 +880,39 @@ def test_cancelling_an_exercise_tells_the_registered_people(client, personas, cr
         services.exercise_register(user=personas["association_member"], exercise=drill)
     page = client.get(drill.get_absolute_url()).content.decode()
     assert "Cet exercice est annulé." in page
+
+
+def test_pages_are_translated_to_english(client, territories, crisis, marseille, settings):
+    from renouveau.alerts import demo
+
+    demo.load()
+    alert = published_alert(crisis, [marseille], headline="Crue")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("alerts:index")).content.decode()
+    assert "Current alerts" in page and "Alertes en cours" not in page
+    assert "Current alert" in page  # the crisis banner
+    page = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "What to do" in page and "Severity: Severe" in page
+    drill = Exercise.objects.get(risk="flood")
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert "EXERCISE" in page and "What to improve" in page
+
+
+def test_list_pages_do_not_grow_their_queries(
+    client, crisis, marseille, aubagne, django_assert_max_num_queries
+):
+    for number in range(15):
+        published_alert(crisis, [marseille, aubagne], headline=f"Alerte {number}", severity="Minor")
+        exercise([marseille, aubagne], title=f"Exercice {number}", days=number + 1)
+        exercise([marseille], title=f"Passé {number}", days=-(number + 1))
+    for url in (
+        reverse("alerts:index"),
+        reverse("alerts:exercise_list"),
+        reverse("alerts:memory"),
+        "/api/v1/alerts/",
+    ):
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
+    client.force_login(crisis)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("alerts:dashboard")).status_code == 200
