@@ -201,7 +201,6 @@ def volunteer_set_status(
             "reason": volunteer.status_reason,
             "withdrawn": withdrawn,
         },
-        public_change=False,
     )
     _notify(
         to=volunteer.user.email,

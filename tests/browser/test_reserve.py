@@ -172,3 +172,21 @@ def test_agent_creates_a_mission_and_sees_sign_ups(browse, personas, marseille):
     browse.check()
     mission.refresh_from_db()
     assert mission.status == "cancelled"
+
+
+def test_signal_form_on_a_phone(phone, personas, marseille):
+    """Most residents report from a phone (360 px): the form, its emergency notice and the
+    follow-up page stay usable and axe-clean."""
+    page = phone.page
+    phone.login(personas["resident"])
+    phone.goto("/reserve-citoyenne/vigie/signaler/")
+    expect(page.locator(".emergency")).to_be_visible()
+    page.select_option("#id_category", "heatwave")
+    page.fill("#id_place", "Résidence du Jas de Bouffan")
+    page.fill("#id_description", "Des voisins âgés sans ventilateur.")
+    page.get_by_label("Assez urgent : dans les prochains jours").check()
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_contain_text("Signalement n°")
+    phone.check()
+    assert Signal.objects.get().category == "heatwave"

@@ -948,3 +948,14 @@ def test_lists_answer_htmx_with_the_results_partial(client, personas, marseille)
     body = response.content.decode()
     assert response.status_code == 200 and "Partielle" in body
     assert "<h1" not in body and 'id="results"' in body
+
+
+def test_signal_queue_query_count_does_not_grow(
+    client, personas, marseille, django_assert_max_num_queries
+):
+    for index in range(30):
+        make_signal(personas["resident"], commune=marseille, urgency=["low", "high"][index % 2])
+    client.force_login(personas["crisis_agent"])
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("reserve:signal_queue"))
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 20
