@@ -157,3 +157,21 @@ def comparison_rows() -> list[dict]:
 
 def decimal_or_none(value) -> float | None:
     return float(value) if isinstance(value, Decimal | int | float) else None
+
+
+def my_participation(user) -> dict:
+    """The signed-in resident's upcoming registrations and candidacies."""
+    from .models import Registration
+
+    now = timezone.now()
+    return {
+        "registrations": Registration.objects.filter(user=user, meeting__ends_at__gte=now)
+        .select_related("meeting__body", "meeting__place__commune")
+        .order_by("meeting__starts_at"),
+        "past_registrations": Registration.objects.filter(user=user, meeting__ends_at__lt=now)
+        .select_related("meeting__body")
+        .order_by("-meeting__starts_at")[:20],
+        "candidacies": Candidate.objects.filter(user=user)
+        .select_related("draw__body")
+        .order_by("-created_at"),
+    }

@@ -19,6 +19,7 @@ urlpatterns = [
         views.membership_edit,
         name="member_edit",
     ),
+    path("ma-participation/", views.my_space, name="my_space"),
     path("reunions/", views.meeting_list, name="meetings"),
     path("reunions/calendrier.ics", views.meetings_calendar, name="meetings_calendar"),
     path("reunions/nouvelle/", views.meeting_create, name="meeting_create"),

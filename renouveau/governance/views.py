@@ -126,6 +126,11 @@ def body_calendar(request: HttpRequest, code: str) -> HttpResponse:
 # Meetings ------------------------------------------------------------------------------------
 
 
+@login_required
+def my_space(request: HttpRequest) -> HttpResponse:
+    return render(request, "governance/my_space.html", selectors.my_participation(request.user))
+
+
 def meeting_list(request: HttpRequest) -> HttpResponse:
     when = request.GET.get("quand", "a-venir")
     if when not in ("a-venir", "passees"):

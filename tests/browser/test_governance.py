@@ -116,3 +116,25 @@ def test_other_public_pages_are_accessible(browse, governance, personas):
     past = Meeting.objects.filter(ends_at__lt=timezone.now()).first()
     assert past is not None and past.starts_at < timezone.now() - datetime.timedelta(days=1)
     browse.goto(f"/gouvernance/reunions/{past.pk}/")
+
+
+def test_on_a_phone_a_resident_volunteers_for_the_draw(phone, governance, personas, marseille):
+    page = phone.page
+    draw = Draw.objects.get()
+    phone.login(personas["resident"])
+    phone.goto(f"/gouvernance/tirages/{draw.pk}/")
+    page.get_by_label("Nom publié si vous êtes tiré·e au sort").fill("Awa B.")
+    page.get_by_label("Votre commune de résidence").select_option(str(marseille.pk))
+    page.get_by_label("Votre tranche d'âge").select_option("30-44")
+    page.get_by_label("Votre genre, tel que vous le déclarez").select_option("woman")
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Votre accord est nécessaire pour candidater.")).to_be_visible()
+    phone.check()
+    page.get_by_label("J'accepte que ces informations servent au tirage au sort").check()
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.wait_for_load_state()
+    code = Candidate.objects.get(user=personas["resident"]).code
+    expect(page.get_by_text(f"Votre code public est {code}")).to_be_visible()
+    phone.goto("/gouvernance/ma-participation/")
+    expect(page.get_by_text(code)).to_be_visible()

@@ -811,3 +811,45 @@ def test_quota_errors_name_the_territory_in_words(client, personas, open_draw):
         "Quota impossible : 2 siège(s) pour « Pays d&#x27;Aix » (Territoire) mais seulement "
         "0 candidature(s)."
     ) in response.content.decode()
+
+
+def test_my_participation_lists_registrations_and_candidacies(
+    client, personas, reference, open_draw, marseille
+):
+    resident = personas["resident"]
+    assert client.get(reverse("governance:my_space")).status_code == 302
+    client.force_login(resident)
+    empty = client.get(reverse("governance:my_space")).content.decode()
+    assert "Vous n'êtes inscrit·e à aucune réunion à venir." in empty
+    meeting = make_meeting(reference[CONVENTION], title="Atelier mobilités")
+    make_meeting(reference[CONVENTION], title="Autre atelier")
+    services.registration_create(user=resident, meeting=meeting)
+    candidate = services.candidate_register(
+        user=resident,
+        draw=open_draw,
+        data={
+            "public_name": "Awa B.",
+            "commune": marseille,
+            "age_band": "30-44",
+            "gender": "woman",
+            "consent": True,
+        },
+    )
+    page = client.get(reverse("governance:my_space")).content.decode()
+    assert "Atelier mobilités" in page and "Autre atelier" not in page
+    assert candidate.code in page and "tirage à venir" in page
+
+
+def test_list_pages_query_count_does_not_grow(
+    client, reference, place, django_assert_max_num_queries
+):
+    for n in range(25):
+        make_meeting(reference[CONVENTION], place=place, title=f"Réunion {n}")
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("governance:meetings")).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("governance:body", args=[CONVENTION])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert (
+            "BEGIN:VEVENT" in client.get(reverse("governance:meetings_calendar")).content.decode()
+        )
