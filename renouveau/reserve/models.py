@@ -201,6 +201,7 @@ class Signup(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="signups")
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     attended = models.BooleanField(_("présent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inscription à une mission")

@@ -548,6 +548,58 @@ def attendance_record(*, actor, mission: Mission, present_ids: set[int]) -> int:
     return present
 
 
+@transaction.atomic
+def missions_close_past(*, now: datetime.datetime | None = None) -> int:
+    """Daily: published missions whose end has passed become "terminée" (audited, no actor)."""
+    now = now or timezone.now()
+    missions = list(
+        Mission.objects.select_for_update().filter(
+            status__in=[MissionStatus.OPEN, MissionStatus.FULL], ends_at__lt=now
+        )
+    )
+    for mission in missions:
+        mission.status = MissionStatus.CLOSED
+        mission.save(update_fields=["status", "updated_at"])
+        log_action(actor=None, action="reserve.mission_closed", obj=mission, data={"auto": True})
+    return len(missions)
+
+
+def mission_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Daily: remind each volunteer signed up to a mission starting within the next 36 hours,
+    once (``Signup.reminded_at``); returns the number of reminders."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        signups = list(
+            Signup.objects.select_for_update(of=("self",))
+            .filter(
+                reminded_at__isnull=True,
+                mission__status__in=[MissionStatus.OPEN, MissionStatus.FULL],
+                mission__starts_at__gt=now,
+                mission__starts_at__lte=now + datetime.timedelta(hours=36),
+            )
+            .select_related("mission__commune", "volunteer__user")
+        )
+        for signup in signups:
+            signup.reminded_at = now
+            signup.save(update_fields=["reminded_at"])
+            mission = signup.mission
+            _notify(
+                to=signup.volunteer.user.email,
+                template="reminder",
+                context={
+                    "title": mission.title,
+                    "starts_at": mission.starts_at,
+                    "ends_at": mission.ends_at,
+                    "place": mission.place,
+                    "commune": mission.commune.name,
+                    "mission_id": mission.pk,
+                },
+            )
+            sent += 1
+    return sent
+
+
 # ------------------------------------------------------------------ signals (vigie)
 
 SIGNAL_FIELDS = ("category", "commune", "place", "description", "observed_at", "urgency")

@@ -534,6 +534,9 @@ def mission_signups(request: HttpRequest, pk: int) -> HttpResponse:
             "mission": mission,
             "signups": selectors.mission_signups(mission),
             "error": error,
+            # Contacts: the organiser and the crisis cell only (not every agent who may manage).
+            "show_contacts": mission.organiser_id == request.user.pk
+            or request.user.has_perm("reserve.view_contacts"),
         },
         status=400 if error else 200,
     )

@@ -574,6 +574,13 @@ def test_organiser_sees_contacts_records_attendance_and_cancels(
     url = reverse("reserve:mission_signups", args=[mission.pk])
     page = client.get(url).content.decode()
     assert PHONE in page and volunteer.user.email in page
+    # a metropolis agent may manage the mission but the contacts are the organiser's
+    client.force_login(personas["metropolis_agent"])
+    page = client.get(url).content.decode()
+    assert volunteer.user.public_name in page and PHONE not in page
+    client.force_login(personas["crisis_agent"])
+    assert PHONE in client.get(url).content.decode()
+    client.force_login(organiser)
     # attendance only once started
     signup = Signup.objects.get()
     response = client.post(url, {"present": [signup.pk]})
@@ -959,3 +966,32 @@ def test_signal_queue_query_count_does_not_grow(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("reserve:signal_queue"))
     assert response.status_code == 200 and len(response.context["page"].object_list) == 20
+
+
+def test_past_missions_are_closed_daily(personas, marseille):
+    from renouveau.reserve.tasks import close_past_missions
+
+    agent = personas["metropolis_agent"]
+    past = make_mission(agent, commune=marseille, in_days=-2)
+    coming = make_mission(agent, commune=marseille)
+    draft = make_mission(agent, commune=marseille, in_days=-2, status=MissionStatus.DRAFT)
+    close_past_missions.enqueue()
+    for mission in (past, coming, draft):
+        mission.refresh_from_db()
+    assert (past.status, coming.status, draft.status) == ("closed", "open", "draft")
+    assert AuditLog.objects.get(action="reserve.mission_closed").data == {"auto": True}
+    assert services.missions_close_past() == 0
+
+
+def test_reminders_go_once_to_volunteers_of_missions_starting_soon(personas, marseille, volunteer):
+    agent = personas["metropolis_agent"]
+    tomorrow = make_mission(agent, commune=marseille, in_days=1, title="Demain")
+    later = make_mission(agent, commune=marseille, in_days=5, title="Plus tard")
+    services.mission_signup(volunteer=volunteer, mission=tomorrow)
+    services.mission_signup(volunteer=volunteer, mission=later)
+    mail.outbox.clear()
+    assert services.mission_reminders_send() == 1
+    assert mail.outbox[0].to == [volunteer.user.email]
+    assert "Rappel" in mail.outbox[0].subject and "Demain" in mail.outbox[0].subject
+    assert services.mission_reminders_send() == 0
+    assert len(mail.outbox) == 1
