@@ -175,3 +175,7 @@ def my_participation(user) -> dict:
         .select_related("draw__body")
         .order_by("-created_at"),
     }
+
+
+def registrants(meeting: Meeting):
+    return meeting.registrations.select_related("user__commune").order_by("created_at", "id")

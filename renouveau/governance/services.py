@@ -260,6 +260,18 @@ def registration_create(*, user, meeting: Meeting) -> Registration:
 
 
 @transaction.atomic
+def registrants_exported(*, actor, meeting: Meeting) -> None:
+    """Personal data leaves the platform: the export is logged."""
+    log_action(
+        actor=actor,
+        action="governance.registrants_exported",
+        obj=meeting,
+        data={"count": meeting.registrations.count()},
+        public_change=False,
+    )
+
+
+@transaction.atomic
 def registration_cancel(*, user, meeting: Meeting) -> None:
     deleted, _rows = Registration.objects.filter(meeting=meeting, user=user).delete()
     if not deleted:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("reunions/<int:pk>/reunion.ics", views.meeting_ics, name="meeting_ics"),
     path("reunions/<int:pk>/inscription/", views.meeting_register, name="meeting_register"),
     path("reunions/<int:pk>/desinscription/", views.meeting_unregister, name="meeting_unregister"),
+    path("reunions/<int:pk>/inscrits/", views.meeting_registrants, name="meeting_registrants"),
     path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/annuler/", views.meeting_cancel, name="meeting_cancel"),
     path("reunions/<int:pk>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
@@ -258,6 +259,34 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, "governance/meeting_form.html", {"form": form, "meeting": meeting}, status=400
         )
     return render(request, "governance/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@permission_required("governance.manage_meetings", raise_exception=True)
+def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list of registrants, for the organisers' welcome desk (CSV with ``?format=csv``)."""
+    meeting = _meeting_or_404(pk)
+    registrations = selectors.registrants(meeting)
+    if request.GET.get("format") == "csv":
+        services.registrants_exported(actor=request.user, meeting=meeting)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="inscrits-{meeting.pk}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Nom"), _("E-mail"), _("Commune"), _("Inscrit·e le")])
+        for r in registrations:
+            writer.writerow(
+                [
+                    r.user.display_name,
+                    r.user.email,
+                    r.user.commune.name if r.user.commune_id else "",
+                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
+        return response
+    page = paginate(request, registrations, per_page=100)
+    return render(
+        request, "governance/meeting_registrants.html", {"meeting": meeting, "page": page}
+    )
 
 
 def _meeting_action(request, pk, *, form_class, template, run, success) -> HttpResponse:

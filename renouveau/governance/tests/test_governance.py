@@ -853,3 +853,19 @@ def test_list_pages_query_count_does_not_grow(
         assert (
             "BEGIN:VEVENT" in client.get(reverse("governance:meetings_calendar")).content.decode()
         )
+
+
+def test_registrants_list_for_organisers_only_and_export_logged(client, personas, reference):
+    meeting = make_meeting(reference[CONVENTION], capacity=10)
+    services.registration_create(user=personas["resident"], meeting=meeting)
+    url = reverse("governance:meeting_registrants", args=[meeting.pk])
+    client.force_login(personas["resident"])
+    assert client.get(url).status_code == 403
+    client.force_login(personas["commune_agent"])
+    page = client.get(url).content.decode()
+    assert "Awa" in page and "habitante@example.org" not in page
+    csv_text = client.get(url, {"format": "csv"}).content.decode()
+    assert csv_text.startswith("\ufeffNom;E-mail;Commune;Inscrit·e le")
+    assert "Awa;habitante@example.org;Marseille;" in csv_text
+    log = AuditLog.objects.get(action="governance.registrants_exported")
+    assert log.actor == personas["commune_agent"] and log.data == {"count": 1}
