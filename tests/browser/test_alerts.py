@@ -53,12 +53,15 @@ def test_crisis_cell_publishes_and_resident_sees_the_banner_and_subscribes(
     banner = page.locator(".situation-danger")
     expect(banner).to_contain_text("Crue de l'Huveaune : montez à l'étage")
     expect(banner).to_contain_text("Montez à l'étage. Ne prenez pas votre voiture.")
-    banner.get_by_role("link", name="Lire les consignes").click()
+    expect(banner).to_contain_text("1 alerte en cours")
+    banner.get_by_role("link", name="Crue de l'Huveaune : montez à l'étage").click()
     page.wait_for_load_state()
     browse.check()
     expect(page.locator(".instruction")).to_contain_text("Ne prenez pas votre voiture.")
     browse.goto("/alertes/exercices/")
-    expect(page.locator(".situation-danger")).to_be_visible()
+    expect(
+        page.locator(".situation-danger").get_by_role("link", name="Lire les consignes")
+    ).to_be_visible()
 
     browse.login(personas["resident"])
     browse.goto("/alertes/abonnements/")
