@@ -26,6 +26,7 @@ urlpatterns = [
     path("missions/gestion/", views.mission_manage, name="mission_manage"),
     path("missions/nouvelle/", views.mission_create, name="mission_create"),
     path("missions/<int:pk>/", views.mission_detail, name="mission_detail"),
+    path("missions/<int:pk>/agenda.ics", views.mission_ical, name="mission_ical"),
     path("missions/<int:pk>/modifier/", views.mission_edit, name="mission_edit"),
     path("missions/<int:pk>/inscrits/", views.mission_signups, name="mission_signups"),
     path("missions/<int:pk>/etat/", views.mission_action, name="mission_action"),

@@ -400,6 +400,23 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def mission_ical(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mission as an iCalendar file (published missions only: no draft)."""
+    from django.conf import settings
+
+    from .ical import mission_calendar
+
+    mission = get_object_or_404(
+        Mission.objects.exclude(status=MissionStatus.DRAFT).select_related("commune"), pk=pk
+    )
+    response = HttpResponse(
+        mission_calendar(mission, base_url=settings.SITE_URL),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mission-{mission.pk}.ics"'
+    return response
+
+
 @login_required
 @permission_required("reserve.add_mission", raise_exception=True)
 def mission_manage(request: HttpRequest) -> HttpResponse:

@@ -995,3 +995,24 @@ def test_reminders_go_once_to_volunteers_of_missions_starting_soon(personas, mar
     assert "Rappel" in mail.outbox[0].subject and "Demain" in mail.outbox[0].subject
     assert services.mission_reminders_send() == 0
     assert len(mail.outbox) == 1
+
+
+def test_mission_icalendar(client, personas, marseille):
+    from renouveau.reserve.ical import fold
+
+    mission = make_mission(
+        personas["metropolis_agent"], commune=marseille, title="Eau, ombre; repos"
+    )
+    response = client.get(reverse("reserve:mission_ical", args=[mission.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert f"UID:mission-{mission.pk}@reserve.renouveau" in body
+    assert "SUMMARY:Eau\\, ombre\\; repos" in body and "STATUS:CONFIRMED" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    assert fold("é" * 60).split("\r\n")[0] == "é" * 37
+    services.mission_cancel(actor=personas["metropolis_agent"], mission=mission, reason="Orage")
+    body = client.get(reverse("reserve:mission_ical", args=[mission.pk])).content.decode()
+    assert "STATUS:CANCELLED" in body and "ANNULÉE : Orage" in body
+    draft = make_mission(personas["metropolis_agent"], commune=marseille, status="draft")
+    assert client.get(reverse("reserve:mission_ical", args=[draft.pk])).status_code == 404
