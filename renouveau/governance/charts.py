@@ -28,5 +28,5 @@ def comparison_chart(indicator) -> SafeString | None:
         categories=names,
         series=[Series(label=indicator.name, values=numbers)],
         unit=indicator.unit,
-        width=max(480, 140 * len(values)),
+        width=max(560, 190 * len(values)),
     )
