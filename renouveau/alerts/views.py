@@ -74,7 +74,8 @@ def archive(request: HttpRequest) -> HttpResponse:
         return render(request, "alerts/archive.html", {"form": form, "page": None}, status=400)
     filters = form.cleaned_data if request.GET else {}
     page = paginate(request, selectors.alert_archive(filters=filters), per_page=PER_PAGE)
-    return render(request, "alerts/archive.html", {"form": form, "page": page})
+    template = "alerts/archive.html#results" if request.htmx else "alerts/archive.html"
+    return render(request, template, {"form": form, "page": page})
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -83,6 +83,11 @@ def test_public_pages_with_demo_data_are_accessible(browse, personas, settings):
     expect(page.locator(".situation-danger")).to_have_count(0)
     browse.goto("/alertes/archives/")
     expect(page.locator(".badge-exercise").first).to_be_visible()
+    page.select_option("#id_risk", "storm")  # htmx swaps the results, no reload
+    expect(page.locator("#results")).to_contain_text("Orages violents")
+    expect(page.locator("#results")).not_to_contain_text("Canicule")
+    assert "risk=storm" in page.url
+    browse.check()
     browse.goto("/alertes/exercices/")
     page.click("text=Exercice crue de l'Huveaune (exemple)")
     page.wait_for_load_state()

@@ -456,6 +456,14 @@ def test_archive_is_paginated_filtered_and_exported(
     assert client.get(reverse("alerts:archive"), {"risk": "volcano"}).status_code == 400
     page = client.get(reverse("alerts:archive"), {"risk": "earthquake"})
     assert [a.headline for a in page.context["page"].object_list] == ["Séisme"]
+    partial = client.get(
+        reverse("alerts:archive"), {"risk": "earthquake"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert (
+        partial.lstrip().startswith('<div id="results"')
+        and "Séisme" in partial
+        and "<h1" not in partial
+    )
     csv = client.get(reverse("alerts:export_csv"))
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").strip().splitlines()
