@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,8 +95,17 @@ class VolunteerForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, enrolment: bool = True, **kwargs):
+    def __init__(self, *args, enrolment: bool = True, first_communes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if first_communes:
+            # The person's own (or already chosen) communes first: a pre-ticked box is seen.
+            self.fields["communes"].queryset = Commune.objects.annotate(
+                chosen=Case(
+                    When(pk__in=list(first_communes), then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            ).order_by("chosen", "name")
         if enrolment:
             self.fields["accept_charter"] = forms.BooleanField(
                 label=_("J'ai lu la charte de la réserve citoyenne et je m'engage à la respecter."),

@@ -99,7 +99,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if volunteer is not None and volunteer.status != VolunteerStatus.LEFT:
         return redirect("reserve:my_reserve")
     initial = {"communes": [request.user.commune_id]} if request.user.commune_id else {}
-    form = VolunteerForm(request.POST or None, initial=initial)
+    form = VolunteerForm(
+        request.POST or None,
+        initial=initial,
+        first_communes=[request.user.commune_id] if request.user.commune_id else (),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -158,7 +162,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         "availability_note": volunteer.availability_note,
         "phone": volunteer.phone,
     }
-    form = VolunteerForm(request.POST or None, initial=initial, enrolment=False)
+    form = VolunteerForm(
+        request.POST or None,
+        initial=initial,
+        enrolment=False,
+        first_communes=[c.pk for c in initial["communes"]],
+    )
     if request.method == "POST":
         if form.is_valid():
             try:

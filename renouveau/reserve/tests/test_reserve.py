@@ -107,7 +107,11 @@ def test_enrol_page_and_valid_enrolment(client, personas, marseille):
     url = reverse("reserve:enrol")
     page = client.get(url)
     assert page.status_code == 200
-    assert f'value="{marseille.pk}"' in page.content.decode()
+    body = page.content.decode()
+    # the resident's commune comes first and is pre-ticked
+    first = body.index('name="communes"')
+    assert f'value="{marseille.pk}"' in body[first : first + 200]
+    assert "checked" in body[first : first + 200]
     response = client.post(url, _enrol_data(marseille))
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(user=resident)
