@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Alert, CrisisMode, Exercise, Registration, Risk, Subscription
@@ -208,7 +209,11 @@ def _crisis_banner_from_db(
     )
     if mode is not None:
         banner = CrisisBanner(
-            headline=mode.headline, message=mode.message, url="/alertes/", alerts=items, manual=True
+            headline=mode.headline,
+            message=mode.message,
+            url=reverse("alerts:index"),
+            alerts=items,
+            manual=True,
         )
         return banner, next_change
     first = items[0]
