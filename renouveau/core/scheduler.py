@@ -56,6 +56,14 @@ JOBS: tuple[Job, ...] = (
         daily_at=time(7, 0), kwargs={"frequency": "daily"}),
     Job("aids.alerts.weekly", "renouveau.aids.tasks.aid_alerts_digest",
         daily_at=time(7, 0), kwargs={"frequency": "weekly"}),
+    # Public alerts past their expiry are recorded as ended (audited: refreshes the page cache;
+    # the pages already stop showing them at their expiry).
+    Job("alerts.expire", "renouveau.alerts.tasks.alerts_expire", every=timedelta(minutes=5)),
+    # Citizen reserve: missions past their end are closed; volunteers reminded once, 36 h before.
+    Job("reserve.close_missions", "renouveau.reserve.tasks.close_past_missions",
+        daily_at=time(3, 15)),
+    Job("reserve.reminders", "renouveau.reserve.tasks.send_mission_reminders",
+        daily_at=time(8, 0)),
 )  # fmt: skip
 
 

@@ -42,15 +42,24 @@ def test_each_job_is_enqueued_once_per_slot_on_the_database_queue(db, db_queue):
         [
             ("renouveau.aids.tasks.aid_alerts_digest", (("frequency", "daily"),)),
             ("renouveau.aids.tasks.aid_alerts_digest", (("frequency", "weekly"),)),
+            ("renouveau.alerts.tasks.alerts_expire", ()),
             ("renouveau.budgets.tasks.results_compute_due_task", ()),
             ("renouveau.mutualaid.tasks.expire_help_requests", ()),
+            ("renouveau.reserve.tasks.close_past_missions", ()),
+            ("renouveau.reserve.tasks.send_mission_reminders", ()),
         ]
     )
+    every_five_minutes = ["alerts.expire", "budgets.results_due"]
     assert run_due(_at(8, 2)) == []  # same 5-minute slot, same day: nothing more
-    assert run_due(_at(8, 5)) == ["budgets.results_due"]  # next 5-minute slot
-    assert run_due(_at(23, 59)) == ["budgets.results_due"]
-    assert sorted(run_due(_at(7, 30, day=11))) == sorted(j.name for j in JOBS)  # next day
-    assert ScheduledRun.objects.count() == 10
+    assert sorted(run_due(_at(8, 5))) == every_five_minutes  # next 5-minute slot
+    assert sorted(run_due(_at(23, 59))) == every_five_minutes
+    # Next day at 07:30: every job but the 08:00 reminders.
+    assert sorted(run_due(_at(7, 30, day=11))) == sorted(
+        j.name for j in JOBS if j.name != "reserve.reminders"
+    )
+    # At 08:00 the reminders' time has come, with a new 5-minute slot.
+    assert sorted(run_due(_at(8, 0, day=11))) == [*every_five_minutes, "reserve.reminders"]
+    assert ScheduledRun.objects.count() == 7 + 2 + 2 + 6 + 3
     assert all(run.task_id for run in ScheduledRun.objects.all())
 
 
