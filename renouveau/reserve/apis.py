@@ -3,6 +3,8 @@ organiser, the volunteers or their number beyond the places taken)."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,6 +12,10 @@ from rest_framework.exceptions import ValidationError
 
 from .models import Mission, Skill
 from .selectors import mission_public_list
+
+# Checked before any query: a NUL byte in a filter made PostgreSQL fail (500).
+INSEE_RE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+SKILL_CODE_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 class CommuneRefSerializer(serializers.Serializer):
@@ -72,6 +78,8 @@ class MissionViewSet(viewsets.ReadOnlyModelViewSet):
         filters: dict = {}
         insee = params.get("commune")
         if insee:
+            if not INSEE_RE.fullmatch(insee):
+                raise ValidationError({"commune": "Commune inconnue de la Métropole."})
             from renouveau.territories.models import Commune
 
             commune = Commune.objects.filter(insee=insee).first()
@@ -80,6 +88,8 @@ class MissionViewSet(viewsets.ReadOnlyModelViewSet):
             filters["commune"] = commune
         code = params.get("skill")
         if code:
+            if not SKILL_CODE_RE.fullmatch(code):
+                raise ValidationError({"skill": "Compétence inconnue."})
             skill = Skill.objects.filter(code=code).first()
             if skill is None:
                 raise ValidationError({"skill": "Compétence inconnue."})

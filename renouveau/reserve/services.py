@@ -122,6 +122,15 @@ def volunteer_enrol(*, user, data: dict[str, Any]) -> Volunteer:
     return volunteer
 
 
+def _is_shown_publicly(volunteer: Volunteer) -> bool:
+    """On the public « citoyens exemplaires » page (anonymous page cache to refresh)."""
+    return bool(
+        volunteer.distinguished_at
+        and volunteer.recognition_public
+        and volunteer.status == VolunteerStatus.ACTIVE
+    )
+
+
 @transaction.atomic
 def volunteer_update(*, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer:
     if not data.get("communes"):
@@ -137,7 +146,8 @@ def volunteer_update(*, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer
         action="reserve.volunteer_updated",
         obj=volunteer,
         data={"communes": [c.pk for c in data["communes"]]},
-        public_change=False,
+        # The public « citoyens exemplaires » page shows the communes: refresh its cache.
+        public_change=_is_shown_publicly(volunteer),
     )
     return volunteer
 
@@ -265,7 +275,7 @@ def volunteer_distinguish(*, actor, volunteer: Volunteer, citation: str) -> Volu
         action="reserve.volunteer_distinguished",
         obj=volunteer,
         data={"citation": volunteer.citation},
-        public_change=False,
+        public_change=_is_shown_publicly(volunteer),
     )
     _notify(
         to=volunteer.user.email,
@@ -497,6 +507,8 @@ def mission_withdraw(*, volunteer: Volunteer, mission: Mission) -> None:
     signup = Signup.objects.filter(mission=mission, volunteer=volunteer).first()
     if signup is None:
         raise ValidationError(_("Vous n'êtes pas inscrit·e à cette mission."))
+    if mission.status in (MissionStatus.CANCELLED, MissionStatus.CLOSED):
+        raise ValidationError(_("Cette mission est annulée ou terminée : rien à désinscrire."))
     if mission.has_started:
         raise ValidationError(_("La mission a commencé : prévenez directement son organisateur."))
     signup.delete()
@@ -672,12 +684,18 @@ def signal_triage(
             raise ValidationError(
                 {"duplicate_of": _("Indiquez le numéro du signalement d'origine.")}
             )
+        # Point to the original: follow the chain of duplicates (read afresh, cycle-safe).
+        duplicate_of = Signal.objects.get(pk=duplicate_of.pk)
+        seen = {duplicate_of.pk}
+        while duplicate_of.status == SignalStatus.DUPLICATE and duplicate_of.duplicate_of_id:
+            if duplicate_of.duplicate_of_id in seen:
+                break
+            seen.add(duplicate_of.duplicate_of_id)
+            duplicate_of = Signal.objects.get(pk=duplicate_of.duplicate_of_id)
         if duplicate_of.pk == signal.pk:
             raise ValidationError(
                 {"duplicate_of": _("Un signalement ne peut pas être son propre doublon.")}
             )
-        if duplicate_of.status == SignalStatus.DUPLICATE:
-            duplicate_of = duplicate_of.duplicate_of or duplicate_of
         signal.duplicate_of = duplicate_of
     previous = signal.status
     signal.status = status
@@ -730,7 +748,14 @@ def personal_data(*, user) -> dict[str, Any]:
             "charter_version": volunteer.charter_version,
             "charter_accepted_at": volunteer.charter_accepted_at.isoformat(),
             "enrolled_at": volunteer.created_at.isoformat(),
+            "status_reason": volunteer.status_reason,
+            "status_changed_at": (
+                volunteer.status_changed_at.isoformat() if volunteer.status_changed_at else None
+            ),
             "citation": volunteer.citation,
+            "distinguished_at": (
+                volunteer.distinguished_at.isoformat() if volunteer.distinguished_at else None
+            ),
             "recognition_public": volunteer.recognition_public,
         }
         data["missions"] = [

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,6 +44,7 @@ from .models import (
 )
 
 PER_PAGE = 20
+ATTENDANCE_ID_RE = re.compile(r"[0-9]{1,18}")
 
 
 def _filters(form_class, request: HttpRequest):
@@ -277,7 +279,7 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
             int(volunteer.available_evenings),
             int(volunteer.available_weekends),
             _csv_cell(volunteer.availability_note),
-            volunteer.created_at.date().isoformat(),
+            timezone.localdate(volunteer.created_at).isoformat(),
         ]
         if contacts:
             row += [_csv_cell(volunteer.user.email), _csv_cell(volunteer.phone)]
@@ -538,7 +540,8 @@ def mission_signups(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         raw = request.POST.getlist("present")
-        if not all(value.isdigit() for value in raw):
+        # ASCII digits only, of a sane length: "²".isdigit() is true but int("²") fails.
+        if not all(ATTENDANCE_ID_RE.fullmatch(value) for value in raw):
             raise BadRequest(_("Sélection invalide."))
         try:
             present = services.attendance_record(

@@ -1020,3 +1020,126 @@ def test_mission_icalendar(client, personas, marseille):
     assert "STATUS:CANCELLED" in body and "ANNULÉE : Orage" in body
     draft = make_mission(personas["metropolis_agent"], commune=marseille, status="draft")
     assert client.get(reverse("reserve:mission_ical", args=[draft.pk])).status_code == 404
+
+
+# ------------------------------------------------------------------ review: regressions
+
+
+def test_attendance_with_non_ascii_or_huge_numbers_is_a_400_not_a_500(
+    client, personas, marseille, volunteer
+):
+    organiser = personas["commune_agent"]
+    mission = make_mission(organiser, commune=marseille)
+    services.mission_signup(volunteer=volunteer, mission=mission)
+    Mission.objects.filter(pk=mission.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(organiser)
+    url = reverse("reserve:mission_signups", args=[mission.pk])
+    for value in ("²", "٣", "9" * 5000):  # "²".isdigit() is true but int("²") fails
+        response = client.post(url, {"present": [value]})
+        assert response.status_code == 400, value
+        assert "Sélection invalide." in response.content.decode()
+    assert Signup.objects.get().attended is None
+
+
+def test_api_filters_with_a_nul_byte_answer_400(client, territories):
+    for params in ({"commune": "13055\x00"}, {"skill": "cuisine\x00"}, {"commune": "x" * 3000}):
+        response = client.get("/api/v1/missions/", params)
+        assert response.status_code == 400, params
+        body = response.json()
+        assert "Commune inconnue" in str(body) or "Compétence inconnue" in str(body)
+
+
+def test_a_signal_cannot_become_a_duplicate_of_itself_through_a_chain(client, personas, marseille):
+    first = make_signal(personas["resident"], commune=marseille)
+    second = make_signal(personas["association_member"], commune=marseille)
+    client.force_login(personas["crisis_agent"])
+    url = reverse("reserve:signal_triage", args=[first.pk])
+    assert client.post(url, {"status": "duplicate", "duplicate_of": second.pk}).status_code == 302
+    # second marked as a duplicate of first, which already points to second: a loop
+    url = reverse("reserve:signal_triage", args=[second.pk])
+    response = client.post(url, {"status": "duplicate", "duplicate_of": first.pk})
+    assert response.status_code == 400
+    assert "son propre doublon" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == SignalStatus.NEW and second.duplicate_of is None
+    # a chain still resolves to its original
+    third = make_signal(personas["resident"], commune=marseille)
+    url = reverse("reserve:signal_triage", args=[third.pk])
+    assert client.post(url, {"status": "duplicate", "duplicate_of": first.pk}).status_code == 302
+    third.refresh_from_db()
+    assert third.duplicate_of == second
+
+
+@pytest.mark.parametrize("ending", ["cancel", "close"])
+def test_no_withdrawal_from_a_cancelled_or_closed_mission(
+    client, personas, marseille, volunteer, ending
+):
+    organiser = personas["commune_agent"]
+    mission = make_mission(organiser, commune=marseille)
+    services.mission_signup(volunteer=volunteer, mission=mission)
+    if ending == "cancel":
+        services.mission_cancel(actor=organiser, mission=mission, reason="Alerte rouge")
+    else:
+        services.mission_close(actor=organiser, mission=mission)
+    mail.outbox.clear()
+    client.force_login(volunteer.user)
+    page = client.get(mission.get_absolute_url()).content.decode()
+    assert "Me désinscrire" not in page
+    response = client.post(reverse("reserve:mission_withdraw", args=[mission.pk]))
+    assert response.status_code == 400
+    assert "annulée ou terminée" in response.content.decode()
+    assert Signup.objects.filter(mission=mission, volunteer=volunteer).exists()
+    assert mail.outbox == []  # the organiser gets no "désistement" e-mail
+
+
+def test_csv_export_dates_are_in_paris_time(client, personas, volunteer):
+    # 23:30 UTC on 31 December is already 1 January in Paris
+    Volunteer.objects.filter(pk=volunteer.pk).update(
+        created_at=datetime.datetime(2025, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+    client.force_login(personas["metropolis_agent"])
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("reserve:volunteer_export")).content.decode()))
+    )
+    assert rows[1][rows[0].index("inscrit_le")] == "2026-01-01"
+
+
+def test_changes_shown_on_the_public_exemplary_page_refresh_the_page_cache(
+    personas, marseille, aix, volunteer
+):
+    from django.core.cache import cache
+
+    from renouveau.core.middleware import AnonymousPageCacheMiddleware
+
+    def generation():
+        return cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0
+
+    services.volunteer_distinguish(
+        actor=personas["metropolis_agent"], volunteer=volunteer, citation="Toujours là."
+    )
+    services.volunteer_recognition_consent(volunteer=volunteer, public=True)
+    before = generation()
+    services.volunteer_update(volunteer=volunteer, data={"communes": [aix], "phone": PHONE})
+    assert generation() > before  # the page lists the communes
+    before = generation()
+    services.volunteer_distinguish(
+        actor=personas["metropolis_agent"], volunteer=volunteer, citation="Nouvelle citation."
+    )
+    assert generation() > before  # and the citation
+
+
+def test_rgpd_export_has_the_suspension_reason_and_distinction(personas, volunteer):
+    services.volunteer_distinguish(
+        actor=personas["metropolis_agent"], volunteer=volunteer, citation="Toujours là."
+    )
+    services.volunteer_set_status(
+        actor=personas["metropolis_agent"],
+        volunteer=volunteer,
+        status=VolunteerStatus.SUSPENDED,
+        reason="Absences répétées",
+    )
+    data = services.personal_data(user=volunteer.user)["volunteer"]
+    assert data["status_reason"] == "Absences répétées"
+    assert data["distinguished_at"] and data["citation"] == "Toujours là."
