@@ -4,6 +4,7 @@ messages of the last 30 days (updates and cancellations included), each with its
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +18,7 @@ from .models import Alert, Risk
 from .selectors import alerts_in_force, published_messages
 
 RECENT_DAYS = 30
+INSEE_RE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -115,7 +117,11 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
         if insee:
             from renouveau.territories.models import Commune
 
-            commune = Commune.objects.filter(insee=insee).first()
+            commune = (
+                Commune.objects.filter(insee=insee).first()
+                if INSEE_RE.fullmatch(insee)
+                else None  # also keeps a NUL byte away from PostgreSQL (a 500)
+            )
             if commune is None:
                 raise ValidationError({"commune": "Commune inconnue de la Métropole."})
             queryset = queryset.filter(communes=commune)

@@ -5,6 +5,7 @@ Atom feed of alerts. Element order follows the standard's schema (tested against
 from __future__ import annotations
 
 import datetime
+import re
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -15,6 +16,13 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_CONTENT_TYPE = "application/cap+xml"
 ATOM_CONTENT_TYPE = "application/atom+xml"
 LANGUAGE = "fr-FR"
+# Characters XML 1.0 forbids (a vertical tab comes with text pasted from a word processor):
+# ElementTree writes them as they are, and the whole document no longer parses.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return XML_FORBIDDEN.sub(" ", text)
 
 
 def cap_datetime(value: datetime.datetime) -> str:
@@ -30,7 +38,7 @@ def cap_reference(alert) -> str:
 def _sub(parent: ET.Element, name: str, text: str | None = None) -> ET.Element:
     element = ET.SubElement(parent, f"{{{CAP_NS}}}{name}")
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -98,7 +106,7 @@ def alerts_to_atom(alerts, *, title: str, base_url: str | None = None) -> bytes:
     def sub(parent, name, text=None, **attrs):
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
         if text is not None:
-            element.text = text
+            element.text = xml_text(text)
         return element
 
     alerts = list(alerts)

@@ -29,8 +29,21 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date the database and the CAP file can hold: years 2000 to 2099 only (a mistyped
+    year 0001 converted to UTC falls before year 1 and breaks every page listing it)."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not (2000 <= result.year <= 2099):
+            raise forms.ValidationError(
+                _("Indiquez une date comprise entre l'an 2000 et l'an 2099."), code="out_of_range"
+            )
+        return result
+
+
 def _datetime_field(label, *, required=False, help_text=""):
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=label,
         required=required,
         help_text=help_text,
@@ -61,8 +74,9 @@ class AreaMixin(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("communes") and not cleaned.get("territories") and not self.errors:
-            raise forms.ValidationError(
-                _("Choisissez au moins une commune ou un Territoire concerné.")
+            # On the field, so the message is announced with it (not only at the top).
+            self.add_error(
+                "communes", _("Choisissez au moins une commune ou un Territoire concerné.")
             )
         return cleaned
 
@@ -252,9 +266,11 @@ class ExerciseForm(AreaMixin, forms.ModelForm):
     capacity = forms.IntegerField(
         label=_("Nombre de places"),
         min_value=1,
+        max_value=100000,
         help_text=_("Nombre de places ouvertes aux habitants."),
         error_messages={
             "min_value": _("Ouvrez au moins une place."),
+            "max_value": _("Ouvrez au plus 100 000 places."),
             "invalid": _("Indiquez un nombre entier de places."),
             "required": _("Indiquez le nombre de places."),
         },

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import rules
+from django.utils import timezone
 
 from renouveau.core.rules import is_administrator, is_crisis_cell, is_metropolis_agent
 
@@ -25,6 +26,11 @@ def is_published_message(user, alert) -> bool:
 
 
 @rules.predicate
+def is_not_expired(user, alert) -> bool:
+    return alert is not None and (alert.expires is None or alert.expires > timezone.now())
+
+
+@rules.predicate
 def is_visible(user, alert) -> bool:
     return alert is not None and alert.state != "draft"
 
@@ -35,7 +41,7 @@ rules.add_perm("alerts.view_alert", is_visible | can_draft)
 rules.add_perm("alerts.change_alert", can_draft & is_draft)
 rules.add_perm("alerts.publish_alert", is_crisis_cell & is_draft)
 rules.add_perm("alerts.update_alert", can_draft & is_published_message)
-rules.add_perm("alerts.cancel_alert", is_crisis_cell & is_published_message)
+rules.add_perm("alerts.cancel_alert", is_crisis_cell & is_published_message & is_not_expired)
 rules.add_perm("alerts.switch_crisis_mode", is_crisis_cell)
 rules.add_perm("alerts.manage_exercise", is_crisis_cell)
 rules.add_perm("alerts.register_exercise", rules.is_authenticated)

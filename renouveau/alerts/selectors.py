@@ -59,15 +59,18 @@ def alerts_in_force(*, commune=None, now=None, include_tests: bool = False) -> Q
     return rows  # type: ignore[return-value]
 
 
-def alerts_upcoming(*, now=None) -> QuerySet[Alert]:
+def alerts_upcoming(*, commune=None, now=None) -> QuerySet[Alert]:
     now = now or timezone.now()
-    return (
+    queryset = (
         published_messages()
         .filter(state=Alert.State.PUBLISHED)
         .exclude(msg_type=Alert.MsgType.CANCEL)
         .exclude(status=Alert.Status.TEST)
         .filter(effective__gt=now)
     )
+    if commune is not None:
+        queryset = queryset.filter(communes=commune)
+    return queryset
 
 
 def alert_archive(*, filters: dict | None = None) -> QuerySet[Alert]:

@@ -95,6 +95,23 @@ def _area_desc(data: dict, commune_ids) -> str:
     return ", ".join(names)[:300]
 
 
+def _check_update_status(data: dict, references: Alert | None) -> None:
+    """An update keeps the nature (real, exercise, test) of the message it replaces: a real
+    alert replaced by an exercise message would end silently for most of its subscribers."""
+    if references is None:
+        return
+    status = Alert.Status.EXERCISE if data.get("exercise") else data.get("status")
+    if status and status != references.status:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Une mise à jour garde la nature du message qu'elle remplace (%(status)s)."
+                )
+                % {"status": references.get_status_display()}
+            }
+        )
+
+
 def _check_dates(data: dict) -> None:
     effective, expires, onset = data.get("effective"), data.get("expires"), data.get("onset")
     errors = {}
@@ -110,6 +127,7 @@ def _check_dates(data: dict) -> None:
 def alert_create(*, actor, data: dict, references: Alert | None = None) -> Alert:
     """A draft alert (or a draft update of ``references``)."""
     _check_dates(data)
+    _check_update_status(data, references)
     commune_ids = _communes_of(data)
     sender, sender_name = cap_sender()
     alert = Alert(
@@ -142,6 +160,7 @@ def alert_edit(*, actor, alert: Alert, data: dict) -> Alert:
     if alert.state != Alert.State.DRAFT:
         raise ValidationError(_("Seul un brouillon peut être modifié : publiez une mise à jour."))
     _check_dates(data)
+    _check_update_status(data, alert.references)
     commune_ids = _communes_of(data)
     for name in ALERT_FIELDS:
         if name in data and name != "area_desc":
@@ -222,9 +241,13 @@ def alert_publish(*, actor, alert: Alert) -> Alert:
 def alert_cancel(*, actor, alert: Alert, note: str) -> Alert:
     """Publish a Cancel message referencing ``alert``; the alert stops at once."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
-    if alert.state != Alert.State.PUBLISHED or alert.msg_type == Alert.MsgType.CANCEL:
-        raise ValidationError(_("Cette alerte n'est plus en vigueur : rien à annuler."))
     now = timezone.now()
+    if (
+        alert.state != Alert.State.PUBLISHED
+        or alert.msg_type == Alert.MsgType.CANCEL
+        or (alert.expires is not None and alert.expires <= now)
+    ):
+        raise ValidationError(_("Cette alerte n'est plus en vigueur : rien à annuler."))
     cancel = Alert.objects.create(
         identifier=_new_identifier(),
         sender=alert.sender,
@@ -444,9 +467,17 @@ EXERCISE_FIELDS = (
 )
 
 
-def _exercise_check(data: dict) -> None:
+def _exercise_check(data: dict, *, exercise: Exercise | None = None) -> None:
     if data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends_at": _("La fin doit suivre le début de l'exercice.")})
+    # The form holds minutes: an edit that keeps the start (even a past one) is not a move.
+    moved = exercise is None or data["starts_at"] != exercise.starts_at.replace(
+        second=0, microsecond=0
+    )
+    if moved and data["starts_at"] <= timezone.now():
+        raise ValidationError(
+            {"starts_at": _("Un exercice s'organise à l'avance : choisissez un début à venir.")}
+        )
 
 
 @transaction.atomic
@@ -464,7 +495,9 @@ def exercise_create(*, actor, data: dict) -> Exercise:
 @transaction.atomic
 def exercise_edit(*, actor, exercise: Exercise, data: dict) -> Exercise:
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
-    _exercise_check(data)
+    if exercise.is_cancelled:
+        raise ValidationError(_("Cet exercice est annulé : il ne peut plus être modifié."))
+    _exercise_check(data, exercise=exercise)
     commune_ids = _communes_of(data)
     registered = exercise.registrations.count()
     if data["capacity"] < registered:
@@ -571,6 +604,8 @@ def _exercise_cancelled_emails(*, exercise_id: int, emails: list[str]) -> None:
 @transaction.atomic
 def exercise_debrief_publish(*, actor, exercise: Exercise, went_well: str, to_improve: str):
     exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    if exercise.is_cancelled:
+        raise ValidationError(_("Cet exercice a été annulé : il n'a pas de retour d'expérience."))
     if not exercise.is_past():
         raise ValidationError(_("Le retour d'expérience se publie une fois l'exercice terminé."))
     exercise.debrief_went_well = went_well

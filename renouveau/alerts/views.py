@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "commune": commune,
         "alerts": in_force,
-        "upcoming": selectors.alerts_upcoming()[:10] if status == 200 else [],
+        "upcoming": selectors.alerts_upcoming(commune=commune)[:10] if status == 200 else [],
         "crisis_mode": selectors.crisis_mode_active(),
         "exercises": selectors.exercise_list(upcoming=True)[:3],
     }

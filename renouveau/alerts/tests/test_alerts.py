@@ -299,7 +299,7 @@ def test_territory_selection_covers_all_its_communes(client, crisis, territories
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"communes": []}, None, "au moins une commune"),
+        ({"communes": []}, "communes", "au moins une commune"),  # tied to the field
         ({"headline": ""}, "headline", "obligatoire"),
         ({"instruction": ""}, "instruction", "ce qu'ils doivent faire"),
         ({"severity": "Apocalyptic"}, "severity", "valide"),
@@ -924,3 +924,188 @@ def test_list_pages_do_not_grow_their_queries(
     client.force_login(crisis)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("alerts:dashboard")).status_code == 200
+
+
+# ----------------------------------------------------------------------------- review fixes
+
+
+def test_api_rejects_a_malformed_commune_code_with_400(client, territories):
+    # A NUL byte reached PostgreSQL and answered 500.
+    for bad in ("%00", "13%0055", "x" * 300):
+        response = client.get(f"/api/v1/alerts/?commune={bad}")
+        assert response.status_code == 400
+        assert response.json()["commune"] == "Commune inconnue de la Métropole."
+    assert client.get("/api/v1/alerts/?commune=13055").status_code == 200
+
+
+def test_an_absurd_date_is_refused_and_never_breaks_the_dashboard(client, crisis, marseille):
+    # Year 0001 in Europe/Paris is before year 1 in UTC: stored, it made the dashboard 500.
+    client.force_login(crisis)
+    for value in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        response = client.post(reverse("alerts:create"), _form_post([marseille], expires=value))
+        assert response.status_code == 400
+        assert response.context["form"].errors["expires"] == [
+            "Indiquez une date comprise entre l'an 2000 et l'an 2099."
+        ]
+    assert not Alert.objects.exists()
+    assert client.get(reverse("alerts:dashboard")).status_code == 200
+
+
+def _exercise_post(marseille, **overrides):
+    start = timezone.localtime() + datetime.timedelta(days=5)
+    data = {
+        "title": "Exercice séisme",
+        "risk": "earthquake",
+        "scenario": "Séisme de magnitude 5.",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Mairie",
+        "communes": [marseille.pk],
+        "organiser": "Cellule de crise",
+        "capacity": "30",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_exercise_capacity_too_large_is_a_400_not_a_500(client, crisis, marseille):
+    client.force_login(crisis)
+    response = client.post(
+        reverse("alerts:exercise_create"), _exercise_post(marseille, capacity="99999999999999")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["capacity"] == ["Ouvrez au plus 100 000 places."]
+    assert not Exercise.objects.exists()
+
+
+def test_an_exercise_cannot_be_organised_in_the_past(client, crisis, marseille):
+    client.force_login(crisis)
+    start = timezone.localtime() - datetime.timedelta(days=2)
+    data = _exercise_post(
+        marseille,
+        starts_at=start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(start + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client.post(reverse("alerts:exercise_create"), data)
+    assert response.status_code == 400
+    assert "choisissez un début à venir" in response.context["form"].errors["starts_at"][0]
+    assert not Exercise.objects.exists()
+    # Editing a past exercise without moving its start (e.g. fixing the place) still works.
+    drill = exercise([marseille], days=-2)
+    local_start = timezone.localtime(drill.starts_at)
+    data = _exercise_post(
+        marseille,
+        starts_at=local_start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(drill.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        place="Gymnase Vallier",
+    )
+    response = client.post(reverse("alerts:exercise_edit", args=[drill.pk]), data)
+    assert response.status_code == 302
+    drill.refresh_from_db()
+    assert drill.place == "Gymnase Vallier"
+
+
+def test_index_commune_filter_also_applies_to_announced_alerts(client, crisis, marseille, aubagne):
+    published_alert(
+        crisis,
+        [aubagne],
+        headline="Canicule annoncée à Aubagne",
+        severity=Alert.Severity.MODERATE,
+        effective=_now() + datetime.timedelta(days=1),
+        expires=_now() + datetime.timedelta(days=2),
+    )
+    page = client.get(reverse("alerts:index"), {"commune": aubagne.insee}).content.decode()
+    assert "Canicule annoncée à Aubagne" in page
+    page = client.get(reverse("alerts:index"), {"commune": marseille.insee}).content.decode()
+    assert "Canicule annoncée à Aubagne" not in page
+
+
+def test_a_cancelled_exercise_gets_no_debrief(client, crisis, marseille):
+    drill = exercise([marseille], days=3, title="Exercice annulé du Jarret")
+    services.exercise_cancel(actor=crisis, exercise=drill)
+    Exercise.objects.filter(pk=drill.pk).update(
+        starts_at=_now() - datetime.timedelta(days=2), ends_at=_now() - datetime.timedelta(days=1)
+    )
+    client.force_login(crisis)
+    response = client.post(
+        reverse("alerts:exercise_debrief", args=[drill.pk]),
+        {"went_well": "Tout.", "to_improve": "Rien."},
+    )
+    assert response.status_code == 400
+    assert "annulé" in response.context["form"].non_field_errors()[0]
+    drill.refresh_from_db()
+    assert drill.debrief_published_at is None
+    page = client.get(drill.get_absolute_url()).content.decode()
+    assert "Publier le retour d'expérience" not in page
+    assert "Exercice annulé du Jarret" not in client.get(reverse("alerts:memory")).content.decode()
+
+
+def test_an_expired_alert_cannot_be_lifted_again(client, personas, crisis, marseille):
+    # Lifting an alert that already ended e-mailed every subscriber a late « Fin d'alerte ».
+    services.subscription_add(user=personas["resident"], commune=marseille)
+    alert = published_alert(crisis, [marseille])
+    Alert.objects.filter(pk=alert.pk).update(expires=_now() - datetime.timedelta(minutes=5))
+    alert.refresh_from_db()
+    mail.outbox.clear()
+    with pytest.raises(ValidationError):
+        services.alert_cancel(actor=crisis, alert=alert, note="Trop tard.")
+    client.force_login(crisis)
+    assert client.get(reverse("alerts:cancel", args=[alert.pk])).status_code == 403
+    assert client.post(reverse("alerts:cancel", args=[alert.pk]), {"note": "x"}).status_code == 403
+    assert "Lever l'alerte" not in client.get(alert.get_absolute_url()).content.decode()
+    assert not Alert.objects.filter(msg_type=Alert.MsgType.CANCEL).exists()
+    assert mail.outbox == []
+
+
+def test_an_update_keeps_the_nature_of_the_message_it_replaces(client, crisis, marseille):
+    # A real alert « updated » by an exercise message ended for every subscriber who did not
+    # ask for exercises, without any e-mail.
+    alert = published_alert(crisis, [marseille])
+    client.force_login(crisis)
+    response = client.post(reverse("alerts:update", args=[alert.pk]))
+    draft = Alert.objects.get(references=alert)
+    assert response.url == reverse("alerts:edit", args=[draft.pk])
+    response = client.post(
+        reverse("alerts:edit", args=[draft.pk]), _form_post([marseille], status="Exercise")
+    )
+    assert response.status_code == 400
+    assert "garde la nature" in response.context["form"].errors["status"][0]
+    draft.refresh_from_db()
+    assert draft.status == Alert.Status.ACTUAL
+    response = client.post(reverse("alerts:edit", args=[draft.pk]), _form_post([marseille]))
+    assert response.status_code == 302
+
+
+def test_a_cancelled_exercise_cannot_be_edited(client, crisis, marseille):
+    drill = exercise([marseille], days=3)
+    services.exercise_cancel(actor=crisis, exercise=drill)
+    client.force_login(crisis)
+    assert "Modifier l'exercice" not in client.get(drill.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("alerts:exercise_edit", args=[drill.pk]),
+        _exercise_post(marseille, place="Ailleurs"),
+    )
+    assert response.status_code == 400
+    assert "annulé" in response.context["form"].non_field_errors()[0]
+    drill.refresh_from_db()
+    assert drill.place == "Gymnase"
+
+
+def test_control_characters_pasted_into_an_alert_keep_cap_and_atom_well_formed(
+    client, crisis, marseille
+):
+    # A vertical tab (a line break pasted from a word processor) made both documents invalid
+    # XML, so every feed reader lost the whole feed.
+    alert = published_alert(
+        crisis,
+        [marseille],
+        headline="Crue\x0cde l'Huveaune",
+        description="Ligne 1\x0bLigne 2",
+        instruction="Montez\x01 à l'étage.",
+    )
+    document = client.get(reverse("alerts:cap", args=[alert.pk])).content
+    root = ET.fromstring(document)  # noqa: S314 (our own output)
+    validate_cap(document)
+    assert root.find(f"{CAP}info/{CAP}description").text == "Ligne 1 Ligne 2"
+    feed = ET.fromstring(client.get(reverse("alerts:feed")).content)  # noqa: S314
+    assert feed.find("{http://www.w3.org/2005/Atom}entry") is not None
