@@ -52,13 +52,33 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = ("title", "body", "starts_at", "is_public", "capacity", "status", "is_demo")
     list_filter = ("body", "status", "is_public", "is_demo")
     list_select_related = ("body",)
-    readonly_fields = ("uid", "sequence", "created_by")
+    # Cancelling goes through the agents' form, which e-mails the registrants the reason and
+    # bumps the iCalendar SEQUENCE; a status changed here would tell nobody.
+    readonly_fields = (
+        "uid",
+        "sequence",
+        "created_by",
+        "status",
+        "cancellation_reason",
+        "minutes_published_at",
+    )
 
 
 @admin.register(Draw)
 class DrawAdmin(admin.ModelAdmin):
     list_display = ("title", "body", "seats", "status", "drawn_at", "is_demo")
     readonly_fields = ("seed", "drawn_at", "drawn_by", "status")
+
+    def get_readonly_fields(self, request, obj=None):
+        """Seats and quotas are published when candidacies open and the result is checked
+        against them: once the draw exists they are not edited here (no check, no audit line);
+        once drawn, nothing is."""
+        fields = [*super().get_readonly_fields(request, obj)]
+        if obj is not None:
+            fields += ["seats", "quotas"]
+            if obj.status == Draw.Status.DRAWN:
+                fields += ["body", "title", "description", "closes_on", "is_demo"]
+        return fields
 
 
 @admin.register(Recommendation)

@@ -547,11 +547,13 @@ def personal_data(*, user) -> dict[str, Any]:
         "draw_candidacies": [
             {
                 "draw": c.draw.title,
+                "code": c.code,
                 "public_name": c.public_name,
                 "commune": c.commune.name,
                 "age_band": c.age_band,
                 "gender": c.gender,
                 "consented_at": c.consented_at.isoformat(),
+                "rank": c.rank,
                 "selected": c.selected,
             }
             for c in Candidate.objects.filter(user=user).select_related("draw", "commune")

@@ -734,6 +734,8 @@ def test_rgpd_export_and_erasure(personas, reference, open_draw, marseille):
     data = sections["governance"]
     assert data["meeting_registrations"][0]["meeting"] == meeting.title
     assert data["draw_candidacies"][0]["gender"] == "woman"
+    # The pseudonymous code under which the candidacy is published is the person's data too.
+    assert data["draw_candidacies"][0]["code"] == Candidate.objects.get(user=resident).code
     assert data["memberships"][0]["public_name"] == "Awa B."
     user_erased.send(sender=None, user=resident)
     assert not Registration.objects.exists()
@@ -1014,3 +1016,47 @@ def test_no_minutes_for_a_cancelled_meeting(client, personas, reference):
     assert "annulée : elle n&#x27;a pas de compte rendu" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.minutes == "" and meeting.minutes_published_at is None
+
+
+def test_back_office_cannot_rewrite_published_quotas_or_cancel_silently(rf, personas, open_draw):
+    from django.contrib import admin as django_admin
+
+    request = rf.get("/")
+    request.user = personas["administrator"]
+    draw_admin = django_admin.site._registry[Draw]
+    assert {"seats", "quotas"} <= set(draw_admin.get_readonly_fields(request, open_draw))
+    assert "quotas" not in draw_admin.get_readonly_fields(request, None)
+    open_draw.status = Draw.Status.DRAWN
+    assert "closes_on" in draw_admin.get_readonly_fields(request, open_draw)
+    meeting_admin = django_admin.site._registry[Meeting]
+    assert "status" in meeting_admin.get_readonly_fields(request, None)
+
+
+def test_value_entry_refused_with_the_403_page(client, personas, reference):
+    indicator = ComparisonIndicator.objects.create(
+        code="i", name="Indicateur", unit="%", definition="d", source="s", year=2020
+    )
+    client.force_login(personas["resident"])
+    url = reverse("governance:indicator", args=[indicator.code])
+    response = client.post(url, {"metropolis": "Lyon", "value": "1"})
+    assert response.status_code == 403
+    assert "<h1" in response.content.decode()  # the site's 403 page, not an empty body
+    assert not ComparisonValue.objects.exists()
+
+
+def test_quota_field_error_is_tied_to_its_field(client, personas, reference):
+    client.force_login(personas["metropolis_agent"])
+    data = {
+        "body": reference[CONVENTION].pk,
+        "title": "Tirage",
+        "description": "Présentation",
+        "seats": "2",
+        "closes_on": timezone.localdate().isoformat(),
+        "q_gender_woman": "-1",
+    }
+    response = client.post(reverse("governance:draw_create"), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    # Django points the input's aria-describedby at "<id>_error": that element must exist.
+    assert 'aria-describedby="id_q_gender_woman_error"' in content
+    assert '<ul class="errorlist" id="id_q_gender_woman_error">' in content
