@@ -15,6 +15,7 @@ from rules.contrib.views import permission_required
 from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
+from renouveau.core.rules import is_crisis_cell
 
 from . import selectors, services
 from .cap import ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, alert_to_cap, alerts_to_atom, cap_datetime
@@ -256,7 +257,11 @@ def alert_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_publish(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert_or_404(pk)
     if not request.user.has_perm("alerts.publish_alert", alert):
-        raise PermissionDenied
+        if alert.is_draft or not is_crisis_cell.test(request.user):
+            raise PermissionDenied
+        # A second click (or a colleague's) on « Publier »: say so, not a 403 page.
+        messages.info(request, _("Cette alerte est déjà publiée."))
+        return redirect(alert)
     try:
         services.alert_publish(actor=request.user, alert=alert)
     except ValidationError as exc:
@@ -286,7 +291,11 @@ def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     alert = _alert_or_404(pk)
     if not request.user.has_perm("alerts.cancel_alert", alert):
-        raise PermissionDenied
+        if alert.is_draft or not is_crisis_cell.test(request.user):
+            raise PermissionDenied
+        # Already lifted, replaced or expired (a second click, or a colleague's).
+        messages.info(request, _("Cette alerte n'est plus en vigueur : rien à annuler."))
+        return redirect(alert)
     form = CancelForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

@@ -1050,8 +1050,10 @@ def test_an_expired_alert_cannot_be_lifted_again(client, personas, crisis, marse
     with pytest.raises(ValidationError):
         services.alert_cancel(actor=crisis, alert=alert, note="Trop tard.")
     client.force_login(crisis)
-    assert client.get(reverse("alerts:cancel", args=[alert.pk])).status_code == 403
-    assert client.post(reverse("alerts:cancel", args=[alert.pk]), {"note": "x"}).status_code == 403
+    for method in (client.get, client.post):
+        response = method(reverse("alerts:cancel", args=[alert.pk]), {"note": "x"}, follow=True)
+        assert response.redirect_chain == [(alert.get_absolute_url(), 302)]
+        assert "rien à annuler" in response.content.decode()
     assert "Lever l'alerte" not in client.get(alert.get_absolute_url()).content.decode()
     assert not Alert.objects.filter(msg_type=Alert.MsgType.CANCEL).exists()
     assert mail.outbox == []
@@ -1109,3 +1111,26 @@ def test_control_characters_pasted_into_an_alert_keep_cap_and_atom_well_formed(
     assert root.find(f"{CAP}info/{CAP}description").text == "Ligne 1 Ligne 2"
     feed = ET.fromstring(client.get(reverse("alerts:feed")).content)  # noqa: S314
     assert feed.find("{http://www.w3.org/2005/Atom}entry") is not None
+
+
+def test_publishing_or_lifting_twice_says_so_and_acts_once(client, personas, crisis, marseille):
+    # A double click answered a bare 403 page to the crisis cell; it must act once and explain.
+    services.subscription_add(user=personas["resident"], commune=marseille)
+    draft = services.alert_create(actor=crisis, data=alert_data([marseille]))
+    client.force_login(crisis)
+    url = reverse("alerts:publish", args=[draft.pk])
+    assert client.post(url).status_code == 302
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(draft.get_absolute_url(), 302)]
+    assert "déjà publiée" in response.content.decode()
+    assert AuditLog.objects.filter(action="alerts.alert_published").count() == 1
+    assert Notification.objects.filter(alert=draft).count() == 1
+    url = reverse("alerts:cancel", args=[draft.pk])
+    assert client.post(url, {"note": "Fin de la crue."}).status_code == 302
+    response = client.post(url, {"note": "Fin de la crue."}, follow=True)
+    assert "rien à annuler" in response.content.decode()
+    assert Alert.objects.filter(msg_type=Alert.MsgType.CANCEL).count() == 1
+    # Outside the crisis cell it is still a 403.
+    client.force_login(personas["metropolis_agent"])
+    assert client.post(reverse("alerts:publish", args=[draft.pk])).status_code == 403
+    assert client.post(url, {"note": "x"}).status_code == 403
