@@ -148,8 +148,9 @@ def test_group_uses_count_blocked_and_forced_projects():
 
 
 def test_time_limit_keeps_the_best_programme_and_its_proven_bound():
-    # A 1 500-project knapsack over 6 tight yearly budgets is not proven optimal in 0.2 s:
-    # the result is the best programme found, feasible, with an upper bound on the optimum.
+    # A 1 500-project knapsack over 6 tight yearly budgets is not proven optimal in 3 s: the
+    # result is the best programme found, feasible, with an upper bound on the optimum. (With
+    # 0.2 s, a loaded CI machine sometimes stopped HiGHS before its first programme.)
     rng = np.random.default_rng(7)
     n, years = 1500, 6
     utility = rng.integers(0, 157, n) / 156
@@ -161,7 +162,7 @@ def test_time_limit_keeps_the_best_programme_and_its_proven_bound():
         for y in range(years)
     ]
     problem = opt.Problem(utility, groups)
-    solution = opt.solve(problem, time_limit=0.2)
+    solution = opt.solve(problem, time_limit=3.0)
     assert solution.status in (opt.OPTIMAL, opt.TIME_LIMIT)
     assert solution.feasible and not opt.violated(groups, solution.selected.astype(int))
     assert solution.objective == pytest.approx(float(utility @ solution.selected))
