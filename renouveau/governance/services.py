@@ -288,6 +288,9 @@ def registrants_exported(*, actor, meeting: Meeting) -> None:
 
 @transaction.atomic
 def registration_cancel(*, user, meeting: Meeting) -> None:
+    if meeting.starts_at <= timezone.now() and not meeting.is_cancelled:
+        # The list of who registered is the meeting's record once it has begun.
+        raise ValidationError(_("La réunion a commencé : l'inscription ne peut plus être annulée."))
     deleted, _rows = Registration.objects.filter(meeting=meeting, user=user).delete()
     if not deleted:
         raise ValidationError(_("Vous n'êtes pas inscrit·e à cette réunion."))

@@ -1060,3 +1060,31 @@ def test_quota_field_error_is_tied_to_its_field(client, personas, reference):
     # Django points the input's aria-describedby at "<id>_error": that element must exist.
     assert 'aria-describedby="id_q_gender_woman_error"' in content
     assert '<ul class="errorlist" id="id_q_gender_woman_error">' in content
+
+
+def test_no_unregistering_once_the_meeting_has_begun(client, personas, reference):
+    resident = personas["resident"]
+    meeting = make_meeting(reference[CONVENTION], capacity=10)
+    services.registration_create(user=resident, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(resident)
+    response = client.post(reverse("governance:meeting_unregister", args=[meeting.pk]), follow=True)
+    assert "La réunion a commencé" in response.content.decode()
+    assert Registration.objects.filter(meeting=meeting, user=resident).exists()
+    assert not AuditLog.objects.filter(action="governance.unregistered").exists()
+
+
+def test_a_meeting_over_several_days_shows_its_end_date(client, reference):
+    start = timezone.make_aware(datetime.datetime(2030, 5, 3, 9, 0))
+    meeting = Meeting.objects.create(
+        body=reference[CONVENTION],
+        title="Session de la convention",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(days=1, hours=8),
+        location="Marseille",
+        agenda="Deux jours",
+    )
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert "vendredi 3 mai 2030, 09:00" in page and "samedi 4 mai 2030, 17:00" in page
