@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from renouveau.accounts.roles import Role
 from renouveau.core.emails import email_enqueue
+from renouveau.core.models import AuditLog
 from renouveau.core.services import log_action
 
 from .models import (
@@ -266,6 +267,11 @@ def volunteer_distinguish(*, actor, volunteer: Volunteer, citation: str) -> Volu
         raise ValidationError(_("Seul un réserviste actif peut être distingué."))
     if not citation.strip():
         raise ValidationError({"citation": _("Rédigez une courte citation.")})
+    was_public = _is_shown_publicly(volunteer)
+    if citation.strip() != volunteer.citation:
+        # The person consented to the publication of a given citation, not of any text an agent
+        # writes later under their name: a new citation waits for a new consent.
+        volunteer.recognition_public = False
     volunteer.citation = citation.strip()
     volunteer.distinguished_at = timezone.now()
     volunteer.distinguished_by = actor
@@ -275,7 +281,7 @@ def volunteer_distinguish(*, actor, volunteer: Volunteer, citation: str) -> Volu
         action="reserve.volunteer_distinguished",
         obj=volunteer,
         data={"citation": volunteer.citation},
-        public_change=_is_shown_publicly(volunteer),
+        public_change=was_public or _is_shown_publicly(volunteer),
     )
     _notify(
         to=volunteer.user.email,
@@ -292,6 +298,7 @@ def volunteer_undistinguish(*, actor, volunteer: Volunteer) -> Volunteer:
     volunteer.citation = ""
     volunteer.distinguished_at = None
     volunteer.distinguished_by = None
+    volunteer.recognition_public = False  # a later distinction needs a new consent
     volunteer.save()
     log_action(actor=actor, action="reserve.volunteer_undistinguished", obj=volunteer)
     return volunteer
@@ -794,5 +801,11 @@ def personal_data_erase(*, user) -> None:
     if volunteer is not None:
         _withdraw_future_signups(volunteer)
         _volunteer_scrub(volunteer)
-        log_action(actor=None, action="reserve.volunteer_erased", obj=volunteer)
+        # The audit lines about this volunteer keep their history but no longer name the
+        # person (``object_repr`` was their public name).
+        anonymous = _("Réserviste n° %(number)d (compte supprimé)") % {"number": volunteer.pk}
+        entry = log_action(actor=None, action="reserve.volunteer_erased", obj=volunteer)
+        AuditLog.objects.filter(
+            content_type=entry.content_type, object_id=str(volunteer.pk)
+        ).update(object_repr=anonymous)
     Signal.objects.filter(reporter=user).update(reporter=None)

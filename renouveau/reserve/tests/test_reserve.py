@@ -1143,3 +1143,43 @@ def test_rgpd_export_has_the_suspension_reason_and_distinction(personas, volunte
     data = services.personal_data(user=volunteer.user)["volunteer"]
     assert data["status_reason"] == "Absences répétées"
     assert data["distinguished_at"] and data["citation"] == "Toujours là."
+
+
+def test_a_new_or_removed_distinction_needs_a_new_consent(client, personas, volunteer):
+    agent = personas["metropolis_agent"]
+    services.volunteer_distinguish(actor=agent, volunteer=volunteer, citation="Toujours là.")
+    services.volunteer_recognition_consent(volunteer=volunteer, public=True)
+    public = reverse("reserve:exemplary")
+    assert "Toujours là." in client.get(public).content.decode()
+    # an agent rewrites the citation: it is not published under the person's name unasked
+    services.volunteer_distinguish(actor=agent, volunteer=volunteer, citation="Texte imposé.")
+    assert "Texte imposé." not in client.get(public).content.decode()
+    services.volunteer_recognition_consent(volunteer=volunteer, public=True)
+    # removed then given again: the earlier consent does not carry over
+    services.volunteer_undistinguish(actor=agent, volunteer=volunteer)
+    services.volunteer_distinguish(actor=agent, volunteer=volunteer, citation="Plus tard.")
+    volunteer.refresh_from_db()
+    assert volunteer.recognition_public is False
+    assert "Plus tard." not in client.get(public).content.decode()
+
+
+def test_erasure_removes_the_name_from_the_volunteer_audit_lines(personas, volunteer):
+    from renouveau.accounts.services import user_erase
+
+    name = volunteer.user.public_name
+    services.volunteer_set_status(
+        actor=personas["metropolis_agent"],
+        volunteer=volunteer,
+        status=VolunteerStatus.SUSPENDED,
+        reason="Absences",
+    )
+    assert AuditLog.objects.filter(object_repr=name).exists()
+    user_erase(user=volunteer.user)
+    lines = AuditLog.objects.filter(action__startswith="reserve.volunteer_")
+    assert {line.action for line in lines} >= {
+        "reserve.volunteer_status_changed",
+        "reserve.volunteer_erased",
+    }
+    assert all(
+        line.object_repr == f"Réserviste n° {volunteer.pk} (compte supprimé)" for line in lines
+    )
