@@ -509,11 +509,28 @@ def exercise_edit(*, actor, exercise: Exercise, data: dict) -> Exercise:
                 % {"count": registered}
             }
         )
+    minute = {"second": 0, "microsecond": 0}  # the form holds minutes
+    moved = (
+        data["starts_at"] != exercise.starts_at.replace(**minute)
+        or data["ends_at"] != exercise.ends_at.replace(**minute)
+        or data["place"] != exercise.place
+    )
     for name in EXERCISE_FIELDS:
         setattr(exercise, name, data[name])
     exercise.save()
     exercise.communes.set(commune_ids)
     log_action(actor=actor, action="alerts.exercise_edited", obj=exercise)
+    if moved and registered and not exercise.is_past():
+        # The people registered would otherwise come at the old time or place.
+        emails = list(exercise.registrations.values_list("user__email", flat=True))
+        transaction.on_commit(
+            partial(
+                _exercise_emails,
+                exercise_id=exercise.pk,
+                emails=emails,
+                template="alerts/emails/exercise_changed",
+            )
+        )
     return exercise
 
 
@@ -581,12 +598,18 @@ def exercise_cancel(*, actor, exercise: Exercise) -> Exercise:
     log_action(actor=actor, action="alerts.exercise_cancelled", obj=exercise)
     emails = list(exercise.registrations.values_list("user__email", flat=True))
     transaction.on_commit(
-        partial(_exercise_cancelled_emails, exercise_id=exercise.pk, emails=emails)
+        partial(
+            _exercise_emails,
+            exercise_id=exercise.pk,
+            emails=emails,
+            template="alerts/emails/exercise_cancelled",
+        )
     )
     return exercise
 
 
-def _exercise_cancelled_emails(*, exercise_id: int, emails: list[str]) -> None:
+def _exercise_emails(*, exercise_id: int, emails: list[str], template: str) -> None:
+    """One e-mail to each person registered (cancellation, or a new time or place)."""
     from renouveau.core.emails import email_enqueue
 
     from .cap import absolute
@@ -596,7 +619,7 @@ def _exercise_cancelled_emails(*, exercise_id: int, emails: list[str]) -> None:
         if email:
             email_enqueue(
                 to=email,
-                template="alerts/emails/exercise_cancelled",
+                template=template,
                 context={"exercise": exercise, "url": absolute(exercise.get_absolute_url())},
             )
 

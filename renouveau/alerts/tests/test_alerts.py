@@ -275,9 +275,11 @@ def test_agent_drafts_and_crisis_cell_publishes_with_audit(client, personas, cri
     assert draft.published_by == crisis
     log = AuditLog.objects.get(action="alerts.alert_published")
     assert log.actor == crisis and log.data["severity"] == "Extreme"
-    # Publishing twice is refused with a message, not a 500.
+    # Publishing twice is refused with a message (was a bare 403 page), not a 500.
     response = client.post(reverse("alerts:publish", args=[draft.pk]), follow=True)
-    assert response.status_code == 403
+    assert response.redirect_chain == [(draft.get_absolute_url(), 302)]
+    assert "Cette alerte est déjà publiée." in response.content.decode()
+    assert AuditLog.objects.filter(action="alerts.alert_published").count() == 1
 
 
 def test_territory_selection_covers_all_its_communes(client, crisis, territories):
@@ -1134,3 +1136,28 @@ def test_publishing_or_lifting_twice_says_so_and_acts_once(client, personas, cri
     client.force_login(personas["metropolis_agent"])
     assert client.post(reverse("alerts:publish", args=[draft.pk])).status_code == 403
     assert client.post(url, {"note": "x"}).status_code == 403
+
+
+def test_moving_an_exercise_tells_the_registered_people(client, personas, crisis, marseille):
+    drill = exercise([marseille], days=10, title="Exercice feu de forêt")
+    services.exercise_register(user=personas["resident"], exercise=drill)
+    client.force_login(crisis)
+    url = reverse("alerts:exercise_edit", args=[drill.pk])
+
+    def post(**overrides):
+        fields = {
+            "title": drill.title,
+            "starts_at": timezone.localtime(drill.starts_at).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": timezone.localtime(drill.ends_at).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Gymnase",
+        }
+        data = _exercise_post(marseille, **{**fields, **overrides})
+        assert client.post(url, data).status_code == 302
+
+    mail.outbox.clear()
+    post(title="Exercice feu de forêt du Garlaban")  # same time and place: no e-mail
+    assert mail.outbox == []
+    post(title="Exercice feu de forêt du Garlaban", place="Parking de la Treille")
+    assert [m.to for m in mail.outbox] == [[personas["resident"].email]]
+    assert mail.outbox[0].subject == "Exercice modifié : Exercice feu de forêt du Garlaban"
+    assert "Parking de la Treille" in mail.outbox[0].body
