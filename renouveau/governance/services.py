@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from renouveau.core.emails import email_enqueue
@@ -575,5 +575,8 @@ def personal_data_erase(*, user) -> None:
     public records: they stay, unlinked from the account."""
     Registration.objects.filter(user=user).delete()
     Candidate.objects.filter(user=user).exclude(draw__status=Draw.Status.DRAWN).delete()
-    Candidate.objects.filter(user=user).update(user=None, public_name=_("Compte supprimé"))
+    # Stored, not rendered: in the site's language, whatever the language of the request.
+    with translation.override(settings.LANGUAGE_CODE):
+        erased = _("Compte supprimé")
+    Candidate.objects.filter(user=user).update(user=None, public_name=erased)
     Membership.objects.filter(user=user).update(user=None)

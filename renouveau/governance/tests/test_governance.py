@@ -1088,3 +1088,27 @@ def test_a_meeting_over_several_days_shows_its_end_date(client, reference):
     )
     page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
     assert "vendredi 3 mai 2030, 09:00" in page and "samedi 4 mai 2030, 17:00" in page
+
+
+def test_erasure_after_the_draw_stores_the_site_language(personas, open_draw, marseille):
+    from django.utils import translation
+
+    from renouveau.accounts.signals import user_erased
+
+    resident = personas["resident"]
+    candidate = services.candidate_register(
+        user=resident,
+        draw=open_draw,
+        data={
+            "public_name": "Awa B.",
+            "commune": marseille,
+            "age_band": "30-44",
+            "gender": "woman",
+            "consent": True,
+        },
+    )
+    Draw.objects.filter(pk=open_draw.pk).update(status=Draw.Status.DRAWN)
+    with translation.override("en"):  # the erasure asked from the English site
+        user_erased.send(sender=None, user=resident)
+    candidate.refresh_from_db()
+    assert candidate.user is None and candidate.public_name == "Compte supprimé"
