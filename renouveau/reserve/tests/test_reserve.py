@@ -1183,3 +1183,14 @@ def test_erasure_removes_the_name_from_the_volunteer_audit_lines(personas, volun
     assert all(
         line.object_repr == f"Réserviste n° {volunteer.pk} (compte supprimé)" for line in lines
     )
+
+
+def test_triage_errors_are_tied_to_their_fields(client, personas, marseille):
+    signal = make_signal(personas["resident"], commune=marseille)
+    client.force_login(personas["crisis_agent"])
+    url = reverse("reserve:signal_triage", args=[signal.pk])
+    page = client.post(url, {"status": "bogus"}).content.decode()
+    assert 'aria-describedby="id_status_error"' in page and 'id="id_status_error"' in page
+    assert "Cette étape n&#x27;existe pas." in page
+    page = client.post(url, {"status": "closed"}).content.decode()
+    assert 'aria-describedby="id_note_error"' in page and 'id="id_note_error"' in page
