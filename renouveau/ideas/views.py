@@ -15,6 +15,7 @@ from rules.contrib.views import permission_required
 from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
+from renouveau.core.spreadsheet import safe_cell
 
 from . import selectors, services
 from .forms import CommentForm, DecisionForm, FlagForm, IdeaFilterForm, IdeaForm, StatusForm
@@ -71,14 +72,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             [
                 idea.pk,
                 idea.kind,
-                idea.title,
+                safe_cell(idea.title),
                 idea.category,
                 idea.workstream.slug if idea.workstream_id else "",
                 idea.commune.insee,
                 idea.commune.name,
                 idea.status,
                 idea.supports_count,
-                idea.public_answer,
+                safe_cell(idea.public_answer),
                 idea.created_at.date().isoformat(),
             ]
         )

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+from renouveau.core.spreadsheet import safe_cell
+
 PROJECT_COLUMNS = [
     "id",
     "slug",
@@ -105,7 +107,7 @@ def csv_response(filename: str, columns: list[str], rows) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_flat(row.get(c)) for c in columns])
+        writer.writerow([safe_cell(_flat(row.get(c))) for c in columns])
     return response
 
 

@@ -488,3 +488,13 @@ def test_demo_data_is_labelled_and_idempotent(client, plan):
     html = client.get(reverse("ideas:index")).content.decode()
     assert "Démonstration" in html
     assert client.get("/api/v1/ideas/").json()["count"] == 4
+
+
+def test_csv_export_does_not_run_formulas(client, personas, marseille):
+    """A title typed as a spreadsheet formula is exported as text (CSV injection)."""
+    import csv
+    import io
+
+    make_idea(personas["resident"], marseille, title='=HYPERLINK("http://x";"clic")')
+    rows = list(csv.reader(io.StringIO(client.get(reverse("ideas:export_csv")).content.decode())))
+    assert rows[1][2] == '\'=HYPERLINK("http://x";"clic")'
