@@ -64,7 +64,11 @@ def is_signal_reporter(user, signal) -> bool:
 
 can_triage = is_crisis_cell | is_administrator
 can_view_signals = can_triage | is_metropolis_agent
-can_manage_mission = is_reserve_manager | is_mission_organiser | is_agent_of_mission_commune
+# The organiser manages their mission only while they are still an agent: someone whose agent
+# role was withdrawn no longer sees the volunteers' contacts.
+can_manage_mission = (
+    is_reserve_manager | (is_mission_organiser & is_reserve_agent) | is_agent_of_mission_commune
+)
 
 rules.add_perm("reserve.enrol", rules.is_authenticated)
 rules.add_perm("reserve.list_volunteers", is_reserve_agent)

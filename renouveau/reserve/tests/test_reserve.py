@@ -1194,3 +1194,20 @@ def test_triage_errors_are_tied_to_their_fields(client, personas, marseille):
     assert "Cette étape n&#x27;existe pas." in page
     page = client.post(url, {"status": "closed"}).content.decode()
     assert 'aria-describedby="id_note_error"' in page and 'id="id_note_error"' in page
+
+
+def test_an_organiser_who_is_no_longer_an_agent_loses_the_mission(
+    client, personas, marseille, volunteer
+):
+    from renouveau.accounts.roles import Role
+
+    organiser = personas["commune_agent"]
+    mission = make_mission(organiser, commune=marseille)
+    services.mission_signup(volunteer=volunteer, mission=mission)
+    organiser.groups.remove(*organiser.groups.filter(name=Role.COMMUNE_AGENT.value))
+    organiser.agent_communes.clear()
+    organiser = type(organiser).objects.get(pk=organiser.pk)  # fresh role cache
+    client.force_login(organiser)
+    response = client.get(reverse("reserve:mission_signups", args=[mission.pk]))
+    assert response.status_code == 403 and PHONE not in response.content.decode()
+    assert not organiser.has_perm("reserve.change_mission", mission)
