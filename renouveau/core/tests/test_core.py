@@ -131,6 +131,23 @@ def test_audit_log_page_is_for_agents_only(client, plan, personas):
     assert client.get("/journal/nope/nope/1/").status_code == 404
 
 
+def test_audit_log_shows_agents_emails_but_not_residents(client, plan, personas):
+    """Personal data minimised: an agent reading a journal sees who acted; the e-mail address
+    only of staff acting in their role, never a resident's."""
+    from renouveau.core.services import log_action
+    from renouveau.plan.models import Workstream
+
+    workstream = Workstream.objects.first()
+    resident, agent = personas["resident"], personas["metropolis_agent"]
+    log_action(actor=resident, action="plan.test_resident", obj=workstream)
+    log_action(actor=agent, action="plan.test_agent", obj=workstream)
+    client.force_login(personas["commune_agent"])
+    html = client.get(f"/journal/plan/workstream/{workstream.pk}/").content.decode()
+    assert "plan.test_resident" in html and resident.public_name in html
+    assert resident.email not in html
+    assert agent.email in html
+
+
 def test_rate_limit_returns_429(rf, db):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
