@@ -1,6 +1,8 @@
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from renouveau.core.pagination import PAGE_NUMBER
+
 
 class StandardPagination(PageNumberPagination):
     """``count``/``next``/``previous``/``results``; ``page_size`` up to 200; bad pages are 4xx."""
@@ -10,10 +12,10 @@ class StandardPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
             raise ValidationError({"page": "Le numéro de page doit être un entier positif."})
         size = request.query_params.get(self.page_size_query_param)
-        if size is not None and (not size.isdigit() or int(size) < 1):
+        if size is not None and (not PAGE_NUMBER.fullmatch(size) or int(size) < 1):
             raise ValidationError({"page_size": "La taille de page doit être un entier positif."})
         try:
             return super().paginate_queryset(queryset, request, view)

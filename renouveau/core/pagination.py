@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 MAX_PAGE_SIZE = 100
+# ASCII digits only (str.isdigit() accepts "²", which int() refuses), and no absurd length.
+PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def paginate(request: HttpRequest, object_list, *, per_page: int = 20, param: str = "page") -> Page:
@@ -15,7 +19,7 @@ def paginate(request: HttpRequest, object_list, *, per_page: int = 20, param: st
     past the end is a 404 page that says so. Never a 500.
     """
     raw = request.GET.get(param, "1").strip() or "1"
-    if not raw.isdigit() or int(raw) < 1:
+    if not PAGE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise BadRequest(_("Le numéro de page doit être un nombre entier positif."))
     number = int(raw)
     paginator = Paginator(object_list, per_page)

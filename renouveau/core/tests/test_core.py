@@ -104,7 +104,8 @@ def test_bad_page_numbers_are_4xx(rf):
 
     from renouveau.core.pagination import paginate
 
-    for bad in ["-1", "abc", "0"]:
+    # "²" and "٣" pass str.isdigit() but int() refuses the first: both were a 500.
+    for bad in ["-1", "abc", "0", "²", "٣", "1" * 5000, " 2 2"]:
         with pytest.raises(BadRequest):
             paginate(rf.get("/", {"page": bad}), list(range(10)), per_page=5)
     with pytest.raises(Http404):
