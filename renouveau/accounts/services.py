@@ -3,9 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from renouveau.core.models import AuditLog
 from renouveau.core.services import changed_fields, log_action
@@ -109,7 +111,6 @@ def user_erase(*, user: User) -> None:
     the audit trail stay consistent; nothing in it identifies the person any more.
     """
     user_erased.send(sender=User, user=user)
-    log_action(actor=None, action="accounts.user_erased", obj=user)
     user.emailaddress_set.all().delete()
     Membership.objects.filter(user=user).delete()
     user.groups.clear()
@@ -124,6 +125,13 @@ def user_erase(*, user: User) -> None:
     user.erased_at = timezone.now()
     user.set_unusable_password()
     user.save()
+    # The audit lines about the account named the person (their display name): they now name
+    # the tombstone, in the site's language whatever the request's.
+    with translation.override(settings.LANGUAGE_CODE):
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        ).update(object_repr=str(user))
+        log_action(actor=None, action="accounts.user_erased", obj=user)
     try:
         from allauth.mfa.models import Authenticator
 

@@ -97,9 +97,13 @@ def test_personal_data_export(client, association_member):
 
 
 def test_account_deletion_anonymises_and_keeps_contributions(client, association_member):
+    from renouveau.core.services import log_action
+
     organisation = Organisation.objects.get(name="Entraide Belsunce")
     log_count = AuditLog.objects.filter(actor=association_member).count()
     assert log_count >= 1
+    log_action(actor=None, action="accounts.test_about_user", obj=association_member)
+    assert AuditLog.objects.filter(object_repr="Bruno").exists()
     client.force_login(association_member)
     response = client.post("/compte/supprimer/", {"password": "faux", "confirm": "on"})
     assert response.status_code == 400
@@ -110,6 +114,11 @@ def test_account_deletion_anonymises_and_keeps_contributions(client, association
     assert user.erased_at and not user.is_active
     assert "asso@example.org" not in user.email and user.display_name == ""
     assert user.public_name == "Compte supprimé"
+    # No audit line names the person any more; the erasure itself is logged.
+    assert not AuditLog.objects.filter(object_repr="Bruno").exists()
+    about = AuditLog.objects.filter(object_id=str(user.pk), content_type__model="user")
+    assert set(about.values_list("object_repr", flat=True)) == {"Compte supprimé"}
+    assert about.filter(action="accounts.user_erased").exists()
     assert not EmailAddress.objects.filter(email="asso@example.org").exists()
     # Contributions stay: the audit trail and the organisation are kept.
     assert AuditLog.objects.filter(actor=user).count() >= log_count
