@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "renouveau.core.middleware.HtmxMiddleware",
     "renouveau.core.middleware.InvalidFormStatusMiddleware",
+    "renouveau.core.middleware.OutOfRangeInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

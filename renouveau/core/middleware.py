@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 
 class HtmxMiddleware:
@@ -126,3 +129,31 @@ class AnonymousPageCacheMiddleware:
         if response.has_header("Content-Disposition"):
             return False
         return True
+
+
+class OutOfRangeInputMiddleware:
+    """A value sent by the client that the database cannot even represent is a bad request.
+
+    SQLite (the embedded default) raises ``OverflowError`` for an integer beyond 64 bits, e.g.
+    a 30-digit id posted to a form's multiple choice of communes (Django's model choice fields
+    catch ``ValueError`` but not this); PostgreSQL simply finds nothing. Answered as a 400 with
+    a French message instead of a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, OverflowError):
+            return None
+        from django.core.exceptions import BadRequest
+        from django.utils.translation import gettext as _
+
+        from .views import bad_request
+
+        logger.warning("Out-of-range input on %s: %s", request.path, exception)
+        return bad_request(
+            request, BadRequest(_("Une valeur envoyée dépasse les limites acceptées."))
+        )

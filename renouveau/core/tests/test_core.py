@@ -165,3 +165,15 @@ def test_rate_limit_returns_429(rf, db):
         request.user = AnonymousUser()
         codes.append(view(request).status_code)
     assert codes == [200, 200, 429]
+
+
+def test_out_of_range_input_is_a_400(rf, db):
+    """SQLite's OverflowError on an integer beyond 64 bits (a forged id) becomes a 400."""
+    from renouveau.core.middleware import OutOfRangeInputMiddleware
+
+    middleware = OutOfRangeInputMiddleware(lambda request: None)
+    request = rf.post("/x/")
+    response = middleware.process_exception(request, OverflowError("int too large"))
+    assert response.status_code == 400
+    assert "dépasse les limites" in response.content.decode()
+    assert middleware.process_exception(request, ValueError("other")) is None

@@ -1211,3 +1211,12 @@ def test_an_organiser_who_is_no_longer_an_agent_loses_the_mission(
     response = client.get(reverse("reserve:mission_signups", args=[mission.pk]))
     assert response.status_code == 403 and PHONE not in response.content.decode()
     assert not organiser.has_perm("reserve.change_mission", mission)
+
+
+def test_a_forged_huge_commune_id_is_a_400_on_every_database(client, resident):
+    """A 30-digit id in a multiple choice: PostgreSQL finds nothing, SQLite overflows; both 400."""
+    client.force_login(resident)
+    response = client.post(
+        reverse("reserve:enrol"), {"communes": ["1" + "0" * 29], "charter": "on"}
+    )
+    assert response.status_code == 400
