@@ -220,8 +220,8 @@ class DrawForm(forms.Form):
 
 
 class DrawRunForm(forms.Form):
-    """The optional public seed; while candidacies are still open, an explicit confirmation
-    that they close early."""
+    """While candidacies are still open, an explicit confirmation that they close early. No
+    seed: the server generated it when the draw was prepared and published its fingerprint."""
 
     def __init__(self, *args, early: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,16 +233,6 @@ class DrawRunForm(forms.Form):
                 ),
                 error_messages={"required": _("Confirmez la clôture anticipée des candidatures.")},
             )
-
-    seed = forms.CharField(
-        label=_("Graine publique (facultatif)"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Par exemple les numéros d'un tirage public annoncé à l'avance. Laissée vide, une "
-            "graine aléatoire est tirée et publiée avec le résultat."
-        ),
-    )
 
 
 class RecommendationForm(forms.ModelForm):

@@ -4,7 +4,6 @@ e-mails leave in ``transaction.on_commit``."""
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -414,10 +413,11 @@ def draw_people(draw: Draw) -> list[sortition.Person]:
 
 
 @transaction.atomic
-def draw_run(*, actor, draw: Draw, seed: str = "", early: bool = False) -> Draw:
-    """Close the candidacies, draw the panel with the published quotas and seed, publish it
-    and tell every candidate the outcome. Once only: a draw cannot be re-run to pick another
-    outcome (the seed is published with the result)."""
+def draw_run(*, actor, draw: Draw, early: bool = False) -> Draw:
+    """Close the candidacies, draw the panel with the published quotas and the secret seed
+    generated when the draw was prepared (its SHA-256 fingerprint published since), publish
+    the result with the seed and tell every candidate the outcome. Nobody chooses the seed, and
+    a draw cannot be re-run to pick another outcome."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.status == Draw.Status.DRAWN:
         raise ValidationError(_("Ce tirage a déjà eu lieu."))
@@ -431,7 +431,9 @@ def draw_run(*, actor, draw: Draw, seed: str = "", early: bool = False) -> Draw:
                 % {"date": formats.date_format(draw.closes_on)}
             }
         )
-    seed = seed.strip() or secrets.token_hex(16)
+    if not draw.seed:  # pragma: no cover - every draw gets one when prepared (and migration)
+        raise ValidationError(_("Ce tirage n'a pas de graine : il ne peut pas être effectué."))
+    seed = draw.seed
     try:
         order, panel = sortition.draw(
             seed=seed, seats=draw.seats, quotas=draw.quotas, people=draw_people(draw)
@@ -445,7 +447,6 @@ def draw_run(*, actor, draw: Draw, seed: str = "", early: bool = False) -> Draw:
         candidate.rank = ranks[candidate.code]
         candidate.selected = candidate.code in chosen
     Candidate.objects.bulk_update(candidates, ["rank", "selected"])
-    draw.seed = seed
     draw.status = Draw.Status.DRAWN
     draw.drawn_at = timezone.now()
     draw.drawn_by = actor if getattr(actor, "is_authenticated", False) else None

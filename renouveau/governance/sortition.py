@@ -190,6 +190,10 @@ def main(argv: Sequence[str]) -> int:
         return 2
     with open(argv[0], encoding="utf-8") as handle:
         data = json.load(handle)
+    fingerprint = data.get("seed_fingerprint")
+    if fingerprint and hashlib.sha256(data["seed"].encode()).hexdigest() != fingerprint:
+        print("la graine ne correspond pas à l'empreinte publiée", file=sys.stderr)
+        return 1
     people = [
         Person(c["code"], c["territory"], c["gender"], c["age_band"]) for c in data["candidates"]
     ]

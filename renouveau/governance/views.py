@@ -486,7 +486,6 @@ def draw_run(request: HttpRequest, pk: int) -> HttpResponse:
                 services.draw_run(
                     actor=request.user,
                     draw=draw,
-                    seed=form.cleaned_data["seed"],
                     early=form.cleaned_data.get("early", False),
                 )
             except ValidationError as exc:
@@ -519,6 +518,7 @@ def draw_data(request: HttpRequest, pk: int) -> HttpResponse:
         "draw": draw.title,
         "body": draw.body.name,
         "seed": draw.seed,
+        "seed_fingerprint": draw.seed_fingerprint,
         "seats": draw.seats,
         "quotas": draw.quotas,
         "drawn_at": draw.drawn_at,
@@ -526,7 +526,8 @@ def draw_data(request: HttpRequest, pk: int) -> HttpResponse:
     }
     data["method"] = _(
         "Rang = ordre de SHA-256(« graine:code ») ; panel = premier panel réalisable dans cet "
-        "ordre qui respecte exactement les quotas. Refaire le tirage : "
+        "ordre qui respecte exactement les quotas. Vérifier la graine : SHA-256(graine) doit "
+        "être égale à l'empreinte publiée avant le tirage. Refaire le tirage : "
         "python -m renouveau.governance.sortition donnees.json"
     )
     response = JsonResponse(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 from decimal import Decimal
@@ -497,10 +498,19 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
             "consent": True,
         },
     )
+    # The server generated the secret seed when the draw was prepared; its fingerprint is
+    # public from then on, the seed itself is not.
+    committed = open_draw.seed
+    assert re.fullmatch(r"[0-9a-f]{32}", committed)
+    fingerprint = hashlib.sha256(committed.encode()).hexdigest()
+    before = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
+    assert fingerprint in before and committed not in before
     url = reverse("governance:draw_run", args=[open_draw.pk])
     client.force_login(personas["resident"])
     assert client.post(url, {"seed": "x"}).status_code == 403
     client.force_login(personas["metropolis_agent"])
+    form_page = client.get(url).content.decode()
+    assert 'name="seed"' not in form_page and committed not in form_page
     seed = "Loto 2026-01-10 : 4 12 23 35 41"
     early = client.post(url, {"seed": seed})
     assert early.status_code == 400
@@ -509,7 +519,10 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
         response = client.post(url, {"seed": seed, "early": "on"})
     assert response.status_code == 302
     open_draw.refresh_from_db()
-    assert open_draw.status == "drawn" and open_draw.seed.startswith("Loto")
+    # A posted seed is ignored: the committed one is used.
+    assert open_draw.status == "drawn" and open_draw.seed == committed
+    for message in mail.outbox:
+        assert committed not in message.body
     selected = list(Candidate.objects.filter(selected=True))
     assert len(selected) == 4
     assert sum(c.gender == "woman" for c in selected) == 2
@@ -521,6 +534,7 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
     # Published: names of the drawn only; others by code.
     client.logout()
     page = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
+    assert committed in page and fingerprint in page  # the seed, and what it is checked against
     for candidate in Candidate.objects.all():
         assert candidate.code in page
         assert (candidate.public_name in page) is candidate.selected
@@ -528,14 +542,18 @@ def test_agent_runs_the_draw_and_anyone_can_rerun_it(
     data = client.get(reverse("governance:draw_data", args=[open_draw.pk])).json()
     assert {c["code"] for c in data["candidates"] if c["selected"]} == {c.code for c in selected}
     assert all(c["public_name"] is None for c in data["candidates"] if not c["selected"])
+    assert data["seed"] == committed and data["seed_fingerprint"] == fingerprint
+    assert hashlib.sha256(data["seed"].encode()).hexdigest() == data["seed_fingerprint"]
     path = tmp_path / "donnees.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert sortition.main([str(path)]) == 0
     assert set(capsys.readouterr().out.split()) == {c.code for c in selected}
+    path.write_text(json.dumps({**data, "seed": "une autre graine"}), encoding="utf-8")
+    assert sortition.main([str(path)]) == 1  # a seed that is not the committed one
     # Once only.
     client.force_login(personas["metropolis_agent"])
     with pytest.raises(ValidationError):
-        services.draw_run(actor=personas["metropolis_agent"], draw=open_draw, seed="autre")
+        services.draw_run(actor=personas["metropolis_agent"], draw=open_draw)
 
 
 def test_impossible_quotas_answer_400_with_the_reason(client, personas, open_draw):
@@ -1112,3 +1130,38 @@ def test_erasure_after_the_draw_stores_the_site_language(personas, open_draw, ma
         user_erased.send(sender=None, user=resident)
     candidate.refresh_from_db()
     assert candidate.user is None and candidate.public_name == "Compte supprimé"
+
+
+def test_the_seed_stays_secret_until_the_draw(client, admin_client, rf, personas, open_draw):
+    """Fingerprint published as soon as the draw is prepared; the seed appears nowhere (public
+    page, published data, run form, back office) before the draw, and cannot be set."""
+    from django.contrib import admin as django_admin
+
+    from renouveau.governance.forms import DrawRunForm
+
+    seed = open_draw.seed
+    fingerprint = hashlib.sha256(seed.encode()).hexdigest()
+    assert open_draw.seed_fingerprint == fingerprint and open_draw.published_seed == ""
+    page = client.get(reverse("governance:draw", args=[open_draw.pk])).content.decode()
+    assert fingerprint in page and seed not in page
+    assert "Empreinte de la graine" in page
+    assert client.get(reverse("governance:draw_data", args=[open_draw.pk])).status_code == 404
+    listing = client.get(reverse("governance:draws")).content.decode()
+    assert seed not in listing
+    assert "seed" not in DrawRunForm(early=True).fields
+    # Back office: read-only, fingerprint only.
+    request = rf.get("/")
+    request.user = personas["administrator"]
+    draw_admin = django_admin.site._registry[Draw]
+    readonly = draw_admin.get_readonly_fields(request, open_draw)
+    assert "seed" not in readonly and "seed" not in draw_admin.get_fields(request, open_draw)
+    shown = [str(draw_admin.seed_fingerprint(open_draw)), str(draw_admin.published_seed(open_draw))]
+    assert fingerprint in shown and seed not in shown
+    change = admin_client.get(reverse("admin:governance_draw_change", args=[open_draw.pk]))
+    assert change.status_code == 200
+    assert fingerprint in change.content.decode() and seed not in change.content.decode()
+    # Each draw gets its own seed.
+    other = Draw.objects.create(
+        body=open_draw.body, title="Autre", description="x", seats=1, closes_on=open_draw.closes_on
+    )
+    assert other.seed != seed
