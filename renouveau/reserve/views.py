@@ -684,6 +684,9 @@ def _signal_page(request, signal, *, form=None, status=200):
             "is_reporter": signal.reporter_id == request.user.pk,
             "can_triage": can_triage and signal.is_open,
             "can_see_reporter": request.user.has_perm("reserve.list_signals"),
+            # The reporter's e-mail: for the crisis cell who handles the signal, not for the
+            # agents who may only read it.
+            "can_contact_reporter": can_triage,
             "form": form or SignalTriageForm(),
             "next_statuses": [
                 (value, label)

@@ -1220,3 +1220,16 @@ def test_a_forged_huge_commune_id_is_a_400_on_every_database(client, resident):
         reverse("reserve:enrol"), {"communes": ["1" + "0" * 29], "charter": "on"}
     )
     assert response.status_code == 400
+
+
+def test_reporter_email_only_for_the_crisis_cell(client, personas, marseille):
+    """Metropolis agents may read signals, but the reporter's e-mail is for the crisis cell."""
+    resident = personas["resident"]
+    client.force_login(resident)
+    client.post(reverse("reserve:signal_create"), _signal_data(marseille))
+    signal = Signal.objects.get()
+    client.force_login(personas["metropolis_agent"])
+    page = client.get(signal.get_absolute_url()).content.decode()
+    assert resident.public_name in page and resident.email not in page
+    client.force_login(personas["crisis_agent"])
+    assert resident.email in client.get(signal.get_absolute_url()).content.decode()
