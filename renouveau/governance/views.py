@@ -18,6 +18,7 @@ from rules.contrib.views import objectgetter, permission_required
 from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
+from renouveau.core.spreadsheet import safe_cell
 
 from . import ical, selectors, services
 from .charts import comparison_chart
@@ -41,13 +42,6 @@ from .models import Body, Draw, Meeting, Membership, Place, Recommendation
 PER_PAGE = 20
 # A meeting the user may run (404 if unknown, 403 if it is another commune's or body's).
 MANAGE_MEETING = {"fn": objectgetter(Meeting, "pk"), "raise_exception": True}
-
-
-def _csv_cell(value) -> str:
-    """A cell that a spreadsheet will not run as a formula (CSV injection: a name such as
-    ``=HYPERLINK(...)`` typed by a resident, opened by an agent in a spreadsheet)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _render_form(request, template, context, form, *, bound_invalid: bool) -> HttpResponse:
@@ -285,9 +279,9 @@ def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
         for r in registrations:
             writer.writerow(
                 [
-                    _csv_cell(r.user.display_name),
-                    _csv_cell(r.user.email),
-                    _csv_cell(r.user.commune.name if r.user.commune_id else ""),
+                    safe_cell(r.user.display_name),
+                    safe_cell(r.user.email),
+                    safe_cell(r.user.commune.name if r.user.commune_id else ""),
                     timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
                 ]
             )
@@ -708,6 +702,6 @@ def comparison_export(request: HttpRequest, fmt: str) -> HttpResponse:
     writer = csv.DictWriter(response, fieldnames=fields, delimiter=";")
     writer.writeheader()
     for row in rows:
-        text = {k: _csv_cell(row[k]) for k in ("name", "unit", "source", "metropolis")}
+        text = {k: safe_cell(row[k]) for k in ("name", "unit", "source", "metropolis")}
         writer.writerow({**row, **text, "value": str(row["value"]), "is_demo": int(row["is_demo"])})
     return response

@@ -17,6 +17,7 @@ from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.core.services import log_action
+from renouveau.core.spreadsheet import safe_cell
 
 from . import selectors, services
 from .forms import (
@@ -58,12 +59,6 @@ def _volunteer_of(user) -> Volunteer | None:
     if not user.is_authenticated:
         return None
     return Volunteer.objects.filter(user=user).first()
-
-
-def _csv_cell(value) -> str:
-    """Neutralise spreadsheet formulas in exported text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # ------------------------------------------------------------------ public pages
@@ -271,18 +266,18 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     for volunteer in queryset:
         row = [
             volunteer.pk,
-            _csv_cell(volunteer.user.public_name),
+            safe_cell(volunteer.user.public_name),
             volunteer.status,
-            _csv_cell(" | ".join(c.name for c in volunteer.communes.all())),
-            _csv_cell(" | ".join(s.name for s in volunteer.skills.all())),
+            safe_cell(" | ".join(c.name for c in volunteer.communes.all())),
+            safe_cell(" | ".join(s.name for s in volunteer.skills.all())),
             int(volunteer.available_weekdays),
             int(volunteer.available_evenings),
             int(volunteer.available_weekends),
-            _csv_cell(volunteer.availability_note),
+            safe_cell(volunteer.availability_note),
             timezone.localdate(volunteer.created_at).isoformat(),
         ]
         if contacts:
-            row += [_csv_cell(volunteer.user.email), _csv_cell(volunteer.phone)]
+            row += [safe_cell(volunteer.user.email), safe_cell(volunteer.phone)]
         writer.writerow(row)
         rows += 1
     log_action(
