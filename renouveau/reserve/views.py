@@ -6,7 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -387,7 +387,7 @@ def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Mission.DoesNotExist:
         mission = get_object_or_404(Mission, pk=pk)  # a draft: its managers only
         if not request.user.has_perm("reserve.change_mission", mission):
-            raise PermissionDenied from None
+            raise Http404 from None  # as for its calendar file: a draft's existence stays private
         mission = selectors._with_taken(Mission.objects.filter(pk=pk)).get()
     volunteer = _volunteer_of(request.user)
     signup = (

@@ -449,9 +449,10 @@ def test_public_mission_list_hides_drafts_past_and_personal_data(
     assert "1 inscrits sur 3" in detail
     assert volunteer.user.public_name not in detail and PHONE not in detail
     draft = Mission.objects.get(title="Brouillon")
-    assert client.get(draft.get_absolute_url()).status_code == 403
+    # A draft is not found by those who cannot manage it (a 403 would reveal that it exists).
+    assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(personas["resident"])
-    assert client.get(draft.get_absolute_url()).status_code == 403
+    assert client.get(draft.get_absolute_url()).status_code == 404
     client.force_login(agent)
     assert client.get(draft.get_absolute_url()).status_code == 200
 
