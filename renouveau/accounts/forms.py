@@ -40,7 +40,7 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "commune", "birth_year"]
+        fields = ["display_name", "commune", "birth_year", "language"]
         help_texts = {
             "birth_year": _(
                 "Demandée seulement pour vérifier l'âge minimum d'un vote ou de l'entraide."
@@ -51,6 +51,11 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.order_by("name")
         self.fields["commune"].empty_label = _("— Choisir —")
+        # A form posted without the field (an older page) keeps the language already chosen.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_birth_year(self):
         from django.utils import timezone

@@ -66,6 +66,16 @@ class User(AbstractUser):
         blank=True,
         related_name="agents",
     )
+    language = models.CharField(
+        _("langue des e-mails"),
+        max_length=8,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+        help_text=_(
+            "La langue des messages que la plateforme vous envoie. Elle suit aussi le choix de "
+            "langue en haut de page."
+        ),
+    )
     erased_at = models.DateTimeField(_("compte supprimé le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

@@ -32,6 +32,20 @@ def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """Remember the language a signed-in person chose in the page header: their e-mails follow
+    it. Unknown codes are ignored (the view validates them)."""
+    if language not in dict(settings.LANGUAGES) or user.erased_at:
+        return
+    updated = User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
+    user.language = language
+    if updated:
+        log_action(
+            actor=user, action="accounts.profile_updated", obj=user, data={"fields": ["language"]}
+        )
+
+
+@transaction.atomic
 def role_grant(*, actor: User | None, user: User, role: Role) -> None:
     group, _ = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)
@@ -77,7 +91,7 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "roles": sorted(user.role_names()),
-            "language": None,
+            "language": user.language,
         },
         "email_addresses": [
             {"email": address.email, "verified": address.verified, "primary": address.primary}
@@ -119,6 +133,7 @@ def user_erase(*, user: User) -> None:
     user.display_name = ""
     user.commune = None
     user.birth_year = None
+    user.language = settings.LANGUAGE_CODE
     user.is_active = False
     user.is_staff = False
     user.is_superuser = False

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from renouveau.core.ratelimit import rate_limited
+from renouveau.core.views import set_language_cookie
 
 from . import services
 from .forms import AccountDeleteForm, MemberAddForm, OrganisationForm, ProfileForm
@@ -33,7 +34,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                 data={name: form.cleaned_data[name] for name in form.fields},
             )
             messages.success(request, _("Votre profil a été enregistré."))
-            return redirect("accounts:profile")
+            # The chosen e-mail language is the interface's too (and the header's switch
+            # changes both).
+            return set_language_cookie(redirect("accounts:profile"), request.user.language)
         return render(request, "accounts/profile.html", {"form": form}, status=400)
     organisations = request.user.organisations.all()
     return render(request, "accounts/profile.html", {"form": form, "organisations": organisations})

@@ -50,7 +50,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language (a GET form: no CSRF token needed on every page, so public
-    pages stay cacheable; the only effect is a language cookie)."""
+    pages stay cacheable). The effect is a language cookie and, for a signed-in person, the
+    language of their e-mails (``User.language``): a forged link can at worst switch it between
+    French and English, which the page header shows and undoes."""
     from django.conf import settings
     from django.http import HttpResponseRedirect
     from django.utils.http import url_has_allowed_host_and_scheme
@@ -63,7 +65,17 @@ def language(request: HttpRequest) -> HttpResponse:
         next_url = "/"
     if code not in dict(settings.LANGUAGES):
         raise BadRequest(_("Langue inconnue."))
-    response = HttpResponseRedirect(next_url)
+    if request.user.is_authenticated:
+        from renouveau.accounts.services import user_language_set
+
+        user_language_set(user=request.user, language=code)
+    return set_language_cookie(HttpResponseRedirect(next_url), code)
+
+
+def set_language_cookie(response: HttpResponse, code: str) -> HttpResponse:
+    """The interface language cookie read by ``LocaleMiddleware`` (one year)."""
+    from django.conf import settings
+
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE, httponly=True,
