@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renouveau.core.services import log_action
+from renouveau.core.spreadsheet import safe_cell
 
 from .models import Aid, AidType, Audience, Funder
 
@@ -80,12 +81,34 @@ def aid_csv_row(aid: Aid) -> dict[str, str]:
     }
 
 
+def csv_cell(value: str) -> str:
+    """A cell of the CSV export that a spreadsheet will not run as a formula
+    (``core.spreadsheet.safe_cell``: ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``).
+
+    Text that already starts with apostrophes before such a character gets one more, so that
+    the import (``csv_uncell``), which removes exactly one, gives back the text as typed."""
+    bare = value.lstrip("'")
+    if bare != value and safe_cell(bare) != bare:
+        return "'" + value
+    return safe_cell(value)
+
+
+def csv_uncell(value: str) -> str:
+    """The inverse of ``csv_cell`` for the import: the protective apostrophe of an exported
+    cell (``'=…``, ``'-…``, ``'@…``, ``''=…``) is removed; any other text is left alone."""
+    if value.startswith("'"):
+        bare = value.lstrip("'")
+        if safe_cell(bare) != bare:
+            return value[1:]
+    return value
+
+
 def aids_to_csv(aids) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for aid in aids:
-        writer.writerow(aid_csv_row(aid))
+        writer.writerow({k: csv_cell(v) for k, v in aid_csv_row(aid).items()})
     return buffer.getvalue()
 
 
@@ -293,7 +316,7 @@ def _codes(value: str, known: dict, label: str, errors: list[str]) -> list:
 
 def _parse_row(row: dict[str, str], lookups: _Lookups, owner: Funder) -> tuple[dict, list[str]]:
     errors: list[str] = []
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    get = lambda name: csv_uncell((row.get(name) or "").strip()).strip()  # noqa: E731
     data: dict[str, Any] = {
         "external_id": get("external_id")[:100],
         "title": get("title"),

@@ -34,16 +34,26 @@ def normalise(text: str) -> str:
     return unaccent(text or "").lower()
 
 
+# Irregular plurals a suffix rule cannot pair ("œil" is folded to "oeil" by ``unaccent``).
+IRREGULAR_NUMBERS = {"oeil": "yeux", "yeux": "oeil", "ciel": "cieux", "cieux": "ciel"}
+IRREGULAR_STEMS = {"yeux": "oeil", "cieux": "ciel", "baux": "bail"}
+
+
 def stem(word: str) -> str:
     """A deliberately light French stemmer: plural and a few frequent endings.
 
-    ``energies``/``énergie`` → ``energie``; ``travaux`` → ``traval``; ``sociaux`` → ``social``.
+    ``energies``/``énergie`` → ``energie``; ``travaux``/``travail`` → ``traval``;
+    ``sociaux`` → ``social``; ``jeux`` → ``jeu``; ``yeux`` → ``oeil``.
     The same function runs on the indexed text and on the query, so both sides agree.
     """
+    if word in IRREGULAR_STEMS:
+        return IRREGULAR_STEMS[word]
     if len(word) > 4 and word.endswith("aux"):
         return word[:-3] + "al"
     if len(word) > 3 and word[-1] in "sx" and not word.endswith("ss"):
-        return word[:-1]
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("ail"):
+        return word[:-3] + "al"
     return word
 
 
@@ -93,6 +103,25 @@ def number_variant(word: str) -> str | None:
     if word.endswith("s"):
         return word[:-1] if len(word) > 4 and not word.endswith("ss") else None
     return word + "s"
+
+
+def irregular_variants(word: str) -> list[str]:
+    """The other number of a query word when French forms it irregularly, for PostgreSQL's
+    stemmer, which pairs neither "travail"/"travaux" (``travail``/``traval``) nor
+    "jeu"/"jeux", "genou"/"genoux", "cheveu"/"cheveux", "œil"/"yeux":
+    ``-ail`` ↔ ``-aux``, ``-eu``/``-ou``/``-au`` ↔ ``-eux``/``-oux``/``-aux``, and a short
+    list of exceptions. A variant that is not a French word finds nothing and costs little."""
+    if word in IRREGULAR_NUMBERS:
+        return [IRREGULAR_NUMBERS[word]]
+    if len(word) >= 4 and word.endswith("ail"):
+        return [word[:-3] + "aux"]
+    if len(word) >= 4 and word.endswith("aux"):
+        return [word[:-3] + "ail"]
+    if len(word) >= 4 and word.endswith(("eux", "oux")):
+        return [word[:-1]]
+    if len(word) >= 3 and word.endswith(("eu", "ou", "au")):
+        return [word + "x"]
+    return []
 
 
 def query_words(q: str) -> list[str]:

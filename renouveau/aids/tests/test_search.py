@@ -57,6 +57,50 @@ def test_number_variants():
     assert number_variant("2024") is None
 
 
+IRREGULAR_PAIRS = [
+    ("travail", "travaux"),
+    ("cheval", "chevaux"),
+    ("vitrail", "vitraux"),
+    ("bail", "baux"),
+    ("jeu", "jeux"),
+    ("genou", "genoux"),
+    ("cheveu", "cheveux"),
+    ("œil", "yeux"),
+]
+
+
+@pytest.mark.parametrize("singular,plural", IRREGULAR_PAIRS)
+def test_irregular_plurals_find_each_other(client, funders, singular, plural):
+    """ "travail" finds "Travaux de rénovation" and "travaux" finds "Aide au retour au
+    travail" (the French stemmer gives ``travail`` and ``traval``), on both databases."""
+    owner = funders["metropolis"]
+    make_aid(owner, title=f"Aide au {singular} de quartier", promise="Une aide")
+    make_aid(owner, title=f"Des {plural} pour tous", promise="Une aide")
+    make_aid(owner, title="Prêt d'honneur", promise="Pour créer son entreprise")
+    expected = [f"Aide au {singular} de quartier", f"Des {plural} pour tous"]
+    for q in (singular, plural, plural.upper()):
+        assert sorted(_titles(client.get("/aides/", {"q": q}))) == expected, q
+
+
+def test_irregular_plurals_in_the_backoffice_filter(client, personas, funders):
+    make_aid(funders["marseille"], title="Travaux d'isolation", promise="x")
+    make_aid(funders["marseille"], title="Santé", promise="x")
+    client.force_login(personas["commune_agent"])
+    body = client.get("/aides/gestion/", {"q": "travail"}).content.decode()
+    assert "Travaux d&#x27;isolation" in body and "Santé" not in body
+
+
+def test_irregular_variants():
+    from renouveau.aids.search import irregular_variants, stem
+
+    assert irregular_variants("travail") == ["travaux"]
+    assert irregular_variants("travaux") == ["travail"]
+    assert irregular_variants("jeu") == ["jeux"] and irregular_variants("genoux") == ["genou"]
+    assert irregular_variants("oeil") == ["yeux"] and irregular_variants("loyer") == []
+    assert stem("travail") == stem("travaux") == stem("travails")
+    assert stem("oeil") == stem("yeux") and stem("bail") == stem("baux")
+
+
 def test_title_matches_rank_first(client, funders):
     owner = funders["metropolis"]
     make_aid(owner, title="Aide aux associations", promise="x", description="Parle de loyer.")
