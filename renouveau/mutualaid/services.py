@@ -261,8 +261,14 @@ def match_answer(*, actor, match: Match, accept: bool) -> Match:
             context={"match_id": match.pk},
         )
         return match
-    if match.offer.status != PostStatus.OPEN or match.request.status != PostStatus.OPEN:
-        raise ValidationError(_("Cette annonce n'est plus ouverte."))
+    # Accepting shares both people's contact details: not if a post was withdrawn, expired or
+    # hidden by the moderation since the proposal, nor if one person has blocked the other.
+    today = timezone.localdate()
+    for post in (match.offer, match.request):
+        if post.status != PostStatus.OPEN or post.is_hidden or post.expires_on < today:
+            raise ValidationError(_("Cette annonce n'est plus ouverte."))
+    if is_blocked_between(match.offer.author, match.request.author):
+        raise ValidationError(_("La mise en relation n'est pas possible avec cette personne."))
     match.status = Match.Status.ACCEPTED
     match.save(update_fields=["status", "answered_at", "updated_at"])
     accepted = Q(status__in=[Match.Status.ACCEPTED, Match.Status.DONE])
@@ -484,6 +490,10 @@ def personal_data(*, user) -> dict[str, Any]:
             {"match": t.match_id, "date": t.created_at.isoformat(), "text": t.text}
             for t in Testimony.objects.filter(author=user)
         ],
+        "proposals_sent": [
+            {"match": m.pk, "date": m.created_at.isoformat(), "note": m.note}
+            for m in Match.objects.filter(proposed_by=user).exclude(note="")
+        ],
         "reports_filed": [
             {"date": r.created_at.isoformat(), "reason": r.reason, "details": r.details}
             for r in Report.objects.filter(reporter=user)
@@ -494,8 +504,8 @@ def personal_data(*, user) -> dict[str, Any]:
 
 @transaction.atomic
 def personal_data_erase(*, user) -> None:
-    """Private data goes (addresses, phones, beneficiaries, messages, blocks); open posts are
-    withdrawn; testimonies stay, shown as "Compte supprimé"."""
+    """Private data goes (addresses, phones, beneficiaries, messages and notes of proposals,
+    blocks); open posts are withdrawn; testimonies stay, shown as "Compte supprimé"."""
     now = timezone.now()
     for model in (HelpOffer, HelpRequest):
         posts = model.objects.filter(author=user)
@@ -507,6 +517,7 @@ def personal_data_erase(*, user) -> None:
     Match.objects.filter(Q(offer__author=user) | Q(request__author=user)).filter(
         status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED]
     ).update(status=Match.Status.CANCELLED, updated_at=now)
+    Match.objects.filter(proposed_by=user).update(note="")  # free text, like the messages
     Message.objects.filter(sender=user).delete()
     Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
     Report.objects.filter(reporter=user).update(details="")

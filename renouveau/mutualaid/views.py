@@ -211,7 +211,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def propose_to(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The author of a post proposes it to a candidate found by the matching."""
     target = request.POST.get("target", "")
-    if not target.isdigit():
+    # ASCII digits only: "²".isdigit() is true but int("²") fails; 18 digits fit a bigint.
+    if not (target.isascii() and target.isdigit() and len(target) <= 18):
         raise BadRequest(_("Choix invalide."))
     if kind == "request":  # my request -> an offer
         help_request = get_object_or_404(HelpRequest, pk=pk, author=request.user)

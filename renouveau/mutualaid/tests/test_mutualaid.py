@@ -433,6 +433,48 @@ def test_propose_with_bad_target_is_400(client, adults):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("target", ["²", "١٢", "9" * 30, "-1", " 1"])
+def test_propose_with_a_non_ascii_or_huge_target_is_400_not_500(client, adults, target):
+    """ "²".isdigit() is true but int("²") fails: it was a 500."""
+    request = make_request(adults["resident"])
+    client.force_login(adults["resident"])
+    response = client.post(
+        reverse("mutualaid:propose_to", args=["request", request.pk]), {"target": target}
+    )
+    assert response.status_code == 400
+    assert not Match.objects.exists()
+
+
+@pytest.mark.parametrize("change", ["hidden", "expired", "blocked"])
+def test_accepting_does_not_share_contacts_once_a_post_is_hidden_or_expired_or_blocked(
+    client, adults, change
+):
+    """Between the proposal and the answer, the proposer's offer may be hidden by the
+    moderation (a scam reported), expire, or its author be blocked: accepting then would
+    give the answerer's address and phone to that person."""
+    resident, helper = adults["resident"], adults["association_member"]
+    request = make_request(resident)
+    offer = make_offer(helper)
+    match = services.match_propose(actor=helper, offer=offer, request=request)
+    if change == "hidden":
+        HelpOffer.objects.filter(pk=offer.pk).update(is_hidden=True, hidden_reason="Arnaque")
+    elif change == "expired":
+        HelpOffer.objects.filter(pk=offer.pk).update(
+            expires_on=timezone.localdate() - datetime.timedelta(days=1)
+        )
+    else:
+        Block.objects.create(blocker=helper, blocked=resident)  # a block without cancelling
+    client.force_login(resident)
+    response = client.post(
+        reverse("mutualaid:match_answer", args=[match.pk]), {"decision": "accept"}, follow=True
+    )
+    assert response.status_code == 200
+    match.refresh_from_db()
+    assert match.status == Match.Status.PROPOSED
+    client.force_login(helper)
+    _secrets_absent(client.get(match.get_absolute_url()).content.decode())
+
+
 # Expiry -----------------------------------------------------------------------------------
 
 
@@ -647,12 +689,27 @@ def test_personal_data_export_and_erasure(client, adults):
     services.match_answer(actor=resident, match=match, accept=True)
     services.message_send(sender=resident, match=match, body="Mon code est 1234")
     services.block_create(blocker=resident, blocked=adults["outsider"])
+    asked = services.match_propose(
+        actor=resident,
+        offer=make_offer(helper),
+        request=request,
+        note="Je suis Mme Durand, au 3e étage, digicode 4521",
+    )
     export = user_export_data(user=resident)
     assert export["mutual_aid"]["requests"][0]["address"] == "3 impasse Cachée"
     assert export["mutual_aid"]["messages_sent"][0]["body"] == "Mon code est 1234"
+    assert export["mutual_aid"]["proposals_sent"] == [
+        {
+            "match": asked.pk,
+            "date": asked.created_at.isoformat(),
+            "note": "Je suis Mme Durand, au 3e étage, digicode 4521",
+        }
+    ]
     user_erase(user=resident)
     request.refresh_from_db()
     match.refresh_from_db()
+    asked.refresh_from_db()
+    assert asked.note == ""  # the helper no longer reads it on the proposal
     assert request.address == request.phone == request.beneficiary_name == ""
     assert request.status == PostStatus.CLOSED and match.status == Match.Status.CANCELLED
     assert not Message.objects.exists() and not Block.objects.exists()
