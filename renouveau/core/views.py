@@ -19,11 +19,17 @@ from .selectors import audit_log_for
 def home(request: HttpRequest) -> HttpResponse:
     from renouveau.plan.selectors import plan_current, workstream_list
 
+    from .home import home_sections
+
     plan = plan_current()
     return render(
         request,
         "core/home.html",
-        {"plan": plan, "workstreams": workstream_list(plan=plan) if plan else []},
+        {
+            "plan": plan,
+            "workstreams": workstream_list(plan=plan) if plan else [],
+            "sections": home_sections(),
+        },
     )
 
 

@@ -119,3 +119,28 @@ def test_account_pages_and_errors_are_accessible(browse, territories):
     browse.page.wait_for_load_state()
     assert "même mot de passe" in browse.page.inner_text("main")
     browse.check()
+
+
+def test_home_page_with_what_is_under_way(browse, plan, personas):
+    from renouveau.core.demo import demo_loaders, reference_loaders
+
+    for _app, load in reference_loaders():
+        load()
+    for app, load in demo_loaders():
+        if app in {"renouveau.alerts", "renouveau.reserve", "renouveau.governance"}:
+            load()
+    browse.goto("/")  # axe-checked
+    page = browse.page
+    assert page.locator("#actions-titre + ul a").count() == 8
+    page.click("text=Rejoindre la réserve citoyenne")
+    page.wait_for_url("**/reserve-citoyenne/")
+    browse.goto("/")
+    page.click("text=Toutes les réunions")
+    page.wait_for_url("**/gouvernance/reunions/")
+
+
+def test_home_page_on_a_phone(phone, plan):
+    phone.goto("/")
+    width = phone.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360 + 1, "no horizontal scrolling on a phone"
+    assert phone.page.locator("text=Pas d'alerte, d'appel à projets").count() == 1

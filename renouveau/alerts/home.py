@@ -1,0 +1,63 @@
+"""The alerts in force and the next exercise, for the home page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from renouveau.core.home import Entry, Section
+
+from .models import Exercise
+from .selectors import alerts_in_force
+
+
+def _communes(alert) -> str:
+    names = [commune.name for commune in alert.communes.all()]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return ngettext(
+        "%(names)s et %(count)d autre commune",
+        "%(names)s et %(count)d autres communes",
+        len(names) - 3,
+    ) % {
+        "names": ", ".join(names[:3]),
+        "count": len(names) - 3,
+    }
+
+
+def home_section() -> Section | None:
+    entries = [
+        Entry(
+            title=alert.headline,
+            url=alert.get_absolute_url(),
+            detail=_communes(alert),
+            when=alert.expires,
+            when_label=_("Jusqu'au"),
+            badge=alert.get_severity_display(),
+        )
+        for alert in list(alerts_in_force())[:3]
+    ]
+    exercise = (
+        Exercise.objects.filter(is_cancelled=False, starts_at__gt=timezone.now())
+        .order_by("starts_at", "id")
+        .first()
+    )
+    if exercise is not None:
+        entries.append(
+            Entry(
+                title=exercise.title,
+                url=exercise.get_absolute_url(),
+                detail=exercise.place,
+                when=exercise.starts_at,
+                badge=_("Exercice"),
+            )
+        )
+    return Section(
+        order=10,
+        heading=_("Alertes et exercices"),
+        more_url=reverse("alerts:index"),
+        more_label=_("Toutes les alertes"),
+        entries=entries,
+    )

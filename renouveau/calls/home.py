@@ -1,0 +1,43 @@
+"""Calls for projects open for submissions or votes, for the home page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from renouveau.core.home import Entry, Section
+
+from .models import Call, Phase
+
+
+def home_section() -> Section | None:
+    entries = []
+    for call in Call.objects.published().order_by("vote_closes_at", "id")[:50]:
+        phase = call.phase
+        if phase == Phase.SUBMISSION:
+            entries.append(
+                Entry(
+                    title=call.title,
+                    url=call.get_absolute_url(),
+                    when=call.submission_closes_at,
+                    when_label=_("Dépôt des projets ouvert jusqu'au"),
+                    badge=call.phase_label,
+                )
+            )
+        elif phase == Phase.VOTE:
+            entries.append(
+                Entry(
+                    title=call.title,
+                    url=call.get_absolute_url(),
+                    when=call.vote_closes_at,
+                    when_label=_("Vote ouvert jusqu'au"),
+                    badge=call.phase_label,
+                )
+            )
+    return Section(
+        order=20,
+        heading=_("Appels à projets en cours"),
+        more_url=reverse("calls:index"),
+        more_label=_("Tous les appels à projets"),
+        entries=entries[:3],
+    )
