@@ -64,6 +64,9 @@ JOBS: tuple[Job, ...] = (
         daily_at=time(3, 15)),
     Job("reserve.reminders", "renouveau.reserve.tasks.send_mission_reminders",
         daily_at=time(8, 0)),
+    # Governance: registrants of tomorrow's meetings reminded once (Registration.reminded_at).
+    Job("governance.reminders", "renouveau.governance.tasks.send_meeting_reminders",
+        daily_at=time(8, 0)),
 )  # fmt: skip
 
 

@@ -265,6 +265,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_registrations"
     )
     created_at = models.DateTimeField(_("inscrit·e le"), auto_now_add=True)
+    from_waitlist = models.BooleanField(_("inscrit·e depuis la liste d'attente"), default=False)
+    # Set when the reminder of the day before is sent: it goes once per registration, even if
+    # the daily job runs twice or on two workers at once.
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -272,6 +276,28 @@ class Registration(models.Model):
         verbose_name_plural = _("inscriptions")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="governance_registration_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} — {self.user_id}"
+
+
+class WaitlistEntry(models.Model):
+    """A resident waiting for a seat at a full meeting. The first one waiting (lowest id: joins
+    are serialised by the meeting's row lock) is registered automatically when a seat frees."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_waitlist"
+    )
+    created_at = models.DateTimeField(_("en attente depuis le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("place en liste d'attente")
+        verbose_name_plural = _("liste d'attente")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="governance_waitlist_once")
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import (
@@ -65,7 +65,10 @@ def meeting_detail(pk: int) -> Meeting:
     return (
         Meeting.objects.select_related("body", "place__commune")
         .prefetch_related("documents")
-        .annotate(registered=Count("registrations"))
+        .annotate(
+            registered=Count("registrations", distinct=True),
+            waiting_count=Count("waitlist", distinct=True),
+        )
         .get(pk=pk)
     )
 
@@ -159,9 +162,23 @@ def decimal_or_none(value) -> float | None:
     return float(value) if isinstance(value, Decimal | int | float) else None
 
 
+def _waitlist_position():
+    """A waiting person's rank on their meeting's list (1 = next seat), as a subquery."""
+    from .models import WaitlistEntry
+
+    ahead = (
+        WaitlistEntry.objects.filter(meeting=OuterRef("meeting"), id__lte=OuterRef("id"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
 def my_participation(user) -> dict:
     """The signed-in resident's upcoming registrations and candidacies."""
-    from .models import Registration
+    from .models import Registration, WaitlistEntry
 
     now = timezone.now()
     return {
@@ -171,6 +188,10 @@ def my_participation(user) -> dict:
         "past_registrations": Registration.objects.filter(user=user, meeting__ends_at__lt=now)
         .select_related("meeting__body")
         .order_by("-meeting__starts_at")[:20],
+        "waiting": WaitlistEntry.objects.filter(user=user, meeting__ends_at__gte=now)
+        .annotate(position=_waitlist_position())
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at"),
         "candidacies": Candidate.objects.filter(user=user)
         .select_related("draw__body")
         .order_by("-created_at"),
@@ -179,3 +200,8 @@ def my_participation(user) -> dict:
 
 def registrants(meeting: Meeting):
     return meeting.registrations.select_related("user__commune").order_by("created_at", "id")
+
+
+def waitlist(meeting: Meeting):
+    """The meeting's waiting list, in the order seats are given."""
+    return meeting.waitlist.select_related("user__commune").order_by("id")

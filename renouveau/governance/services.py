@@ -3,6 +3,7 @@ e-mails leave in ``transaction.on_commit``."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .models import (
     Partner,
     Recommendation,
     Registration,
+    WaitlistEntry,
 )
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "reference.json"
@@ -121,7 +123,7 @@ def membership_update(*, actor, membership: Membership, data: dict[str, Any]) ->
 # Meetings ------------------------------------------------------------------------------------
 
 
-def _meeting_check(data: dict[str, Any]) -> None:
+def meeting_check(data: dict[str, Any]) -> None:
     if data.get("ends_at") and data.get("starts_at") and data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends_at": _("La fin doit être après le début.")})
     if data.get("capacity") is not None and not data.get("is_public"):
@@ -132,31 +134,29 @@ def _meeting_check(data: dict[str, Any]) -> None:
         raise ValidationError({"location": _("Indiquez un lieu du plan ou une adresse.")})
 
 
-@transaction.atomic
-def meeting_create(*, actor, data: dict[str, Any]) -> Meeting:
-    _meeting_check(data)
-    meeting = Meeting.objects.create(created_by=actor, **data)
-    log_action(actor=actor, action="governance.meeting_created", obj=meeting)
-    return meeting
+# Fields whose change moves the meeting: registrants and waiting people are told.
+MOVING_FIELDS = frozenset({"starts_at", "ends_at", "place", "location"})
 
 
-@transaction.atomic
-def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+def meeting_update_check(*, meeting: Meeting, data: dict[str, Any]) -> None:
+    """What an edit of ``meeting`` (by the agents' form or the back office) must respect;
+    raises ``ValidationError`` with French messages tied to the fields."""
     if meeting.is_cancelled:
         raise ValidationError(_("Cette réunion est annulée : elle ne peut plus être modifiée."))
-    _meeting_check(data)
+    meeting_check(data)
     registered = meeting.registrations.count()
-    if "capacity" in data and data["capacity"] is None and registered:
+    waiting = meeting.waitlist.count()
+    if "capacity" in data and data["capacity"] is None and (registered or waiting):
         # Closing registrations (or the sitting to the public) would leave registrants with a
         # seat nobody counts and no notice: cancel the meeting instead, which tells them.
         raise ValidationError(
             {
                 "capacity": _(
-                    "Il y a déjà %(count)d inscrit·es : la réunion garde ses inscriptions. "
-                    "Pour les annuler, annulez la réunion (les inscrit·es sont prévenu·es)."
+                    "Il y a déjà %(count)d inscrit·es ou personnes en liste d'attente : la "
+                    "réunion garde ses inscriptions. Pour les annuler, annulez la réunion (les "
+                    "inscrit·es sont prévenu·es)."
                 )
-                % {"count": registered}
+                % {"count": registered + waiting}
             }
         )
     if data.get("capacity") is not None and data["capacity"] < registered:
@@ -168,6 +168,60 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
                 % {"count": registered}
             }
         )
+
+
+def _meeting_context(meeting: Meeting) -> dict[str, Any]:
+    """What every e-mail about a meeting says of it (date, place, access, links)."""
+    place = meeting.place
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "where": meeting.where,
+        "accessibility": place.accessibility if place else "",
+        "meeting_id": meeting.pk,
+    }
+
+
+def _registrant_emails(meeting: Meeting) -> list[str]:
+    return [e for e in meeting.registrations.values_list("user__email", flat=True) if e]
+
+
+def _waiting_emails(meeting: Meeting) -> list[str]:
+    return [e for e in meeting.waitlist.values_list("user__email", flat=True) if e]
+
+
+def meeting_moved_notify(*, meeting: Meeting) -> None:
+    """The one place that tells registrants and waiting people that a meeting changes date,
+    time or place (from the agents' form and the back office alike), after the commit."""
+    context = _meeting_context(meeting)
+    _mail_on_commit(
+        to=_registrant_emails(meeting),
+        template="governance/emails/meeting_changed",
+        context={**context, "waiting": False},
+    )
+    _mail_on_commit(
+        to=_waiting_emails(meeting),
+        template="governance/emails/meeting_changed",
+        context={**context, "waiting": True},
+    )
+
+
+@transaction.atomic
+def meeting_create(*, actor, data: dict[str, Any]) -> Meeting:
+    meeting_check(data)
+    meeting = Meeting.objects.create(created_by=actor, **data)
+    log_action(actor=actor, action="governance.meeting_created", obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any], via: str = "form") -> Meeting:
+    """Edit a meeting (agents' form, or the back office with ``via="admin"``): one audit line,
+    the iCalendar SEQUENCE bumped, people told of a new date or place, and the seats a raised
+    capacity opens given to the waiting list."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting_update_check(meeting=meeting, data=data)
     changes = {}
     for name, value in data.items():
         if getattr(meeting, name) != value:
@@ -176,19 +230,17 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     if changes:
         meeting.sequence += 1
         meeting.save()
-        log_action(actor=actor, action="governance.meeting_updated", obj=meeting, data=changes)
-    if changes.keys() & {"starts_at", "ends_at", "place", "location"}:
-        # Registrants hear of a new date or place (their calendar updates too, by SEQUENCE).
-        _mail_on_commit(
-            to=list(meeting.registrations.values_list("user__email", flat=True)),
-            template="governance/emails/meeting_changed",
-            context={
-                "title": meeting.title,
-                "starts_at": meeting.starts_at,
-                "where": meeting.where,
-                "meeting_id": meeting.pk,
-            },
+        log_action(
+            actor=actor,
+            action="governance.meeting_updated",
+            obj=meeting,
+            data={**changes, "via": via} if via != "form" else changes,
         )
+    if changes.keys() & MOVING_FIELDS:
+        # Their calendar updates too, by SEQUENCE.
+        meeting_moved_notify(meeting=meeting)
+    if "capacity" in changes:
+        _waitlist_promote(meeting)
     return meeting
 
 
@@ -203,18 +255,31 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting.cancellation_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
-    log_action(actor=actor, action="governance.meeting_cancelled", obj=meeting)
-    emails = list(meeting.registrations.values_list("user__email", flat=True))
-    _mail_on_commit(
-        to=[e for e in emails if e],
-        template="governance/emails/meeting_cancelled",
-        context={
-            "title": meeting.title,
-            "starts_at": meeting.starts_at,
-            "reason": meeting.cancellation_reason,
-            "meeting_id": meeting.pk,
-        },
+    waiting = _waiting_emails(meeting)
+    log_action(
+        actor=actor,
+        action="governance.meeting_cancelled",
+        obj=meeting,
+        data={"waiting": len(waiting)} if waiting else None,
     )
+    context = {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "reason": meeting.cancellation_reason,
+        "meeting_id": meeting.pk,
+    }
+    _mail_on_commit(
+        to=_registrant_emails(meeting),
+        template="governance/emails/meeting_cancelled",
+        context={**context, "waiting": False},
+    )
+    _mail_on_commit(
+        to=waiting,
+        template="governance/emails/meeting_cancelled",
+        context={**context, "waiting": True},
+    )
+    # Nobody waits for a cancelled meeting any more (the registrations stay: its record).
+    meeting.waitlist.all().delete()
     return meeting
 
 
@@ -240,6 +305,20 @@ def meeting_document_add(*, actor, meeting: Meeting, title: str, url: str):
     return document
 
 
+def _register(*, user, meeting: Meeting, from_waitlist: bool = False) -> Registration:
+    """Insert the registration (the meeting row is locked by the caller)."""
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                meeting=meeting, user=user, from_waitlist=from_waitlist
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Vous êtes déjà inscrit·e à cette réunion."), code="already"
+        ) from exc
+    return registration
+
+
 @transaction.atomic
 def registration_create(*, user, meeting: Meeting) -> Registration:
     """Register ``user`` once; the meeting row is locked so that the capacity holds when many
@@ -250,25 +329,16 @@ def registration_create(*, user, meeting: Meeting) -> Registration:
         raise ValidationError(_("Cette réunion ne prend pas d'inscriptions."))
     if Registration.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError(_("Vous êtes déjà inscrit·e à cette réunion."), code="already")
-    if meeting.registrations.count() >= meeting.capacity:
+    # A free seat goes to the first person waiting before anyone else: while someone waits,
+    # the meeting counts as full (seats are handed over under this same lock).
+    if meeting.registrations.count() >= meeting.capacity or meeting.waitlist.exists():
         raise ValidationError(_("La réunion est complète."), code="full")
-    try:
-        with transaction.atomic():
-            registration = Registration.objects.create(meeting=meeting, user=user)
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("Vous êtes déjà inscrit·e à cette réunion."), code="already"
-        ) from exc
+    registration = _register(user=user, meeting=meeting)
     log_action(actor=user, action="governance.registered", obj=meeting)
     _mail_on_commit(
         to=[user.email],
         template="governance/emails/registered",
-        context={
-            "title": meeting.title,
-            "starts_at": meeting.starts_at,
-            "where": meeting.where,
-            "meeting_id": meeting.pk,
-        },
+        context=_meeting_context(meeting),
     )
     return registration
 
@@ -280,13 +350,18 @@ def registrants_exported(*, actor, meeting: Meeting) -> None:
         actor=actor,
         action="governance.registrants_exported",
         obj=meeting,
-        data={"count": meeting.registrations.count()},
+        data={
+            "count": meeting.registrations.count(),
+            "waiting": meeting.waitlist.count(),
+        },
         public_change=False,
     )
 
 
 @transaction.atomic
 def registration_cancel(*, user, meeting: Meeting) -> None:
+    """Cancel ``user``'s registration; the seat goes at once to the first person waiting."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.starts_at <= timezone.now() and not meeting.is_cancelled:
         # The list of who registered is the meeting's record once it has begun.
         raise ValidationError(_("La réunion a commencé : l'inscription ne peut plus être annulée."))
@@ -294,6 +369,141 @@ def registration_cancel(*, user, meeting: Meeting) -> None:
     if not deleted:
         raise ValidationError(_("Vous n'êtes pas inscrit·e à cette réunion."))
     log_action(actor=user, action="governance.unregistered", obj=meeting)
+    _waitlist_promote(meeting)
+
+
+# Waiting list --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def waitlist_join(*, user, meeting: Meeting) -> WaitlistEntry:
+    """Put ``user`` on the waiting list of a full meeting (once: unique constraint). The meeting
+    row is locked as for a registration, so that a seat freed meanwhile is not missed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not meeting.takes_registrations:
+        raise ValidationError(_("Cette réunion ne prend pas d'inscriptions."))
+    if Registration.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError(_("Vous êtes déjà inscrit·e à cette réunion."), code="already")
+    if WaitlistEntry.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError(
+            _("Vous êtes déjà sur la liste d'attente de cette réunion."), code="already_waiting"
+        )
+    if meeting.registrations.count() < meeting.capacity and not meeting.waitlist.exists():
+        raise ValidationError(
+            _("Il reste des places : inscrivez-vous directement."), code="seats_left"
+        )
+    try:
+        with transaction.atomic():
+            entry = WaitlistEntry.objects.create(meeting=meeting, user=user)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Vous êtes déjà sur la liste d'attente de cette réunion."), code="already_waiting"
+        ) from exc
+    log_action(actor=user, action="governance.waitlist_joined", obj=meeting)
+    return entry
+
+
+@transaction.atomic
+def waitlist_leave(*, user, meeting: Meeting) -> None:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    deleted, _rows = WaitlistEntry.objects.filter(meeting=meeting, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("Vous n'êtes pas sur la liste d'attente de cette réunion."))
+    log_action(actor=user, action="governance.waitlist_left", obj=meeting)
+
+
+def waitlist_position(*, user, meeting: Meeting) -> tuple[int, int] | None:
+    """(position, length) of ``user`` on the meeting's waiting list, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    entry = WaitlistEntry.objects.filter(meeting=meeting, user=user).only("id").first()
+    if entry is None:
+        return None
+    position = WaitlistEntry.objects.filter(meeting=meeting, id__lte=entry.id).count()
+    return position, meeting.waitlist.count()
+
+
+def _waitlist_promote(meeting: Meeting) -> list[Registration]:
+    """Give every free seat of ``meeting`` (whose row the caller has locked in this
+    transaction) to the first people waiting, in order; each is e-mailed after the commit. The
+    lock serialises concurrent cancellations, so each seat is handed over exactly once."""
+    if not meeting.takes_registrations:
+        return []
+    free = meeting.capacity - meeting.registrations.count()
+    promoted = []
+    for entry in meeting.waitlist.select_related("user").order_by("id")[: max(free, 0)]:
+        entry.delete()
+        try:
+            registration = _register(user=entry.user, meeting=meeting, from_waitlist=True)
+        except ValidationError:  # already registered (cannot happen under the lock): skip
+            continue
+        promoted.append(registration)
+        log_action(
+            actor=None,
+            action="governance.waitlist_promoted",
+            obj=meeting,
+            data={"user": entry.user_id},
+        )
+        _mail_on_commit(
+            to=[entry.user.email],
+            template="governance/emails/waitlist_promoted",
+            context=_meeting_context(meeting),
+        )
+    return promoted
+
+
+# Reminders -----------------------------------------------------------------------------------
+
+
+def meeting_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Daily: e-mail a reminder to everyone registered to a meeting that starts tomorrow (or
+    later today, when a run was missed), once per registration: ``Registration.reminded_at`` is
+    set under a row lock in the same transaction as the audit line, so a second run, or two
+    workers at once, find nothing left to send. Returns the number of reminders."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    # The end of tomorrow, local time: meetings of today (still to come) and of tomorrow.
+    until = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.max))
+    due = (
+        Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=until,
+            registrations__reminded_at__isnull=True,
+        )
+        .distinct()
+        .order_by("starts_at", "id")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for meeting_id in list(due):
+        with transaction.atomic():
+            meeting = Meeting.objects.select_related("place__commune").get(pk=meeting_id)
+            registrations = list(
+                Registration.objects.select_for_update(of=("self",))
+                .filter(meeting=meeting, reminded_at__isnull=True)
+                .select_related("user")
+                .order_by("id")
+            )
+            if not registrations:  # another run sent them meanwhile
+                continue
+            Registration.objects.filter(pk__in=[r.pk for r in registrations]).update(
+                reminded_at=now
+            )
+            log_action(
+                actor=None,
+                action="governance.reminders_sent",
+                obj=meeting,
+                data={"count": len(registrations)},
+                public_change=False,
+            )
+            _mail_on_commit(
+                to=[r.user.email for r in registrations if r.user.email],
+                template="governance/emails/reminder",
+                context=_meeting_context(meeting),
+            )
+            sent += len(registrations)
+    return sent
 
 
 # Draws ---------------------------------------------------------------------------------------
@@ -548,6 +758,14 @@ def personal_data(*, user) -> dict[str, Any]:
             {"meeting": r.meeting.title, "starts_at": r.meeting.starts_at.isoformat()}
             for r in Registration.objects.filter(user=user).select_related("meeting")
         ],
+        "meeting_waitlist": [
+            {
+                "meeting": w.meeting.title,
+                "starts_at": w.meeting.starts_at.isoformat(),
+                "since": w.created_at.isoformat(),
+            }
+            for w in WaitlistEntry.objects.filter(user=user).select_related("meeting")
+        ],
         "draw_candidacies": [
             {
                 "draw": c.draw.title,
@@ -569,11 +787,20 @@ def personal_data(*, user) -> dict[str, Any]:
     }
 
 
+@transaction.atomic
 def personal_data_erase(*, user) -> None:
-    """Registrations to meetings go. A candidacy to a draw not yet run goes; after the draw
-    the row stays (the published result must remain verifiable) but loses its link to the
-    account and its public name becomes "Compte supprimé". Memberships of public bodies are
-    public records: they stay, unlinked from the account."""
+    """Registrations to meetings and places on waiting lists go; a seat freed at a meeting
+    still to come goes to the first person waiting. A candidacy to a draw not yet run goes;
+    after the draw the row stays (the published result must remain verifiable) but loses its
+    link to the account and its public name becomes "Compte supprimé". Memberships of public
+    bodies are public records: they stay, unlinked from the account."""
+    WaitlistEntry.objects.filter(user=user).delete()
+    meeting_ids = sorted(
+        set(Registration.objects.filter(user=user).values_list("meeting_id", flat=True))
+    )
+    for meeting in Meeting.objects.select_for_update().filter(pk__in=meeting_ids).order_by("pk"):
+        Registration.objects.filter(meeting=meeting, user=user).delete()
+        _waitlist_promote(meeting)
     Registration.objects.filter(user=user).delete()
     Candidate.objects.filter(user=user).exclude(draw__status=Draw.Status.DRAWN).delete()
     # Stored, not rendered: in the site's language, whatever the language of the request.

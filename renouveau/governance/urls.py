@@ -27,6 +27,16 @@ urlpatterns = [
     path("reunions/<int:pk>/reunion.ics", views.meeting_ics, name="meeting_ics"),
     path("reunions/<int:pk>/inscription/", views.meeting_register, name="meeting_register"),
     path("reunions/<int:pk>/desinscription/", views.meeting_unregister, name="meeting_unregister"),
+    path(
+        "reunions/<int:pk>/liste-attente/",
+        views.meeting_waitlist_join,
+        name="meeting_waitlist_join",
+    ),
+    path(
+        "reunions/<int:pk>/liste-attente/quitter/",
+        views.meeting_waitlist_leave,
+        name="meeting_waitlist_leave",
+    ),
     path("reunions/<int:pk>/inscrits/", views.meeting_registrants, name="meeting_registrants"),
     path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/annuler/", views.meeting_cancel, name="meeting_cancel"),

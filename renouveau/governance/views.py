@@ -162,19 +162,24 @@ def _meeting_or_404(pk: int) -> Meeting:
         raise Http404(_("Cette réunion n'existe pas.")) from exc
 
 
+def _meeting_page_context(request: HttpRequest, meeting: Meeting) -> dict:
+    # While someone waits, no seat is free (a freed seat goes to them at once).
+    seats_left = (
+        max(meeting.capacity - meeting.registered, 0) if meeting.capacity is not None else None
+    )
+    return {
+        "meeting": meeting,
+        "is_registered": selectors.is_registered(request.user, meeting),
+        "waiting": services.waitlist_position(user=request.user, meeting=meeting),
+        "seats_left": 0 if meeting.waiting_count else seats_left,
+        "can_manage": request.user.has_perm("governance.manage_meeting", meeting),
+    }
+
+
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_or_404(pk)
     return render(
-        request,
-        "governance/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "is_registered": selectors.is_registered(request.user, meeting),
-            "seats_left": max(meeting.capacity - meeting.registered, 0)
-            if meeting.capacity is not None
-            else None,
-            "can_manage": request.user.has_perm("governance.manage_meeting", meeting),
-        },
+        request, "governance/meeting_detail.html", _meeting_page_context(request, meeting)
     )
 
 
@@ -195,23 +200,23 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.code == "already":
             messages.info(request, exc.messages[0])
             return redirect(meeting)
-        meeting = _meeting_or_404(pk)
-        return render(
-            request,
-            "governance/meeting_detail.html",
-            {
-                "meeting": meeting,
-                "is_registered": False,
-                "seats_left": 0,
-                "error": exc.messages[0],
-            },
-            status=400,
-        )
+        return _meeting_error(request, pk, exc)
     messages.success(
         request,
         _("Vous êtes inscrit·e. Une confirmation vous est envoyée par e-mail."),
     )
     return redirect(meeting)
+
+
+def _meeting_error(request: HttpRequest, pk: int, exc: ValidationError) -> HttpResponse:
+    """The meeting page again, with the reason the action was refused (400)."""
+    context = _meeting_page_context(request, _meeting_or_404(pk))
+    return render(
+        request,
+        "governance/meeting_detail.html",
+        {**context, "error": exc.messages[0]},
+        status=400,
+    )
 
 
 @login_required
@@ -224,6 +229,41 @@ def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, _("Votre inscription est annulée."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+@rate_limited("governance_register", limit=30, period=3600)
+def meeting_waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.waitlist_join(user=request.user, meeting=meeting)
+    except ValidationError as exc:
+        if exc.code in ("already", "already_waiting"):
+            messages.info(request, exc.messages[0])
+            return redirect(meeting)
+        return _meeting_error(request, pk, exc)
+    messages.success(
+        request,
+        _(
+            "Vous êtes sur la liste d'attente. Si une place se libère, vous serez inscrit·e "
+            "automatiquement et prévenu·e par e-mail."
+        ),
+    )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_waitlist_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.waitlist_leave(user=request.user, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Vous avez quitté la liste d'attente."))
     return redirect(meeting)
 
 
@@ -269,26 +309,36 @@ def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
     """The list of registrants, for the organisers' welcome desk (CSV with ``?format=csv``)."""
     meeting = _meeting_or_404(pk)
     registrations = selectors.registrants(meeting)
+    waitlist = selectors.waitlist(meeting)
     if request.GET.get("format") == "csv":
         services.registrants_exported(actor=request.user, meeting=meeting)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="inscrits-{meeting.pk}.csv"'
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Nom"), _("E-mail"), _("Commune"), _("Inscrit·e le")])
+        writer.writerow([_("Nom"), _("E-mail"), _("Commune"), _("Inscrit·e le"), _("Statut")])
+
+        def row(person, when, status):
+            return [
+                safe_cell(person.display_name),
+                safe_cell(person.email),
+                safe_cell(person.commune.name if person.commune_id else ""),
+                timezone.localtime(when).strftime("%d/%m/%Y %H:%M"),
+                status,
+            ]
+
         for r in registrations:
-            writer.writerow(
-                [
-                    safe_cell(r.user.display_name),
-                    safe_cell(r.user.email),
-                    safe_cell(r.user.commune.name if r.user.commune_id else ""),
-                    timezone.localtime(r.created_at).strftime("%d/%m/%Y %H:%M"),
-                ]
-            )
+            status = _("inscrit·e (liste d'attente)") if r.from_waitlist else _("inscrit·e")
+            writer.writerow(row(r.user, r.created_at, status))
+        for position, entry in enumerate(waitlist, start=1):
+            status = _("liste d'attente, rang %(position)d") % {"position": position}
+            writer.writerow(row(entry.user, entry.created_at, status))
         return response
     page = paginate(request, registrations, per_page=100)
     return render(
-        request, "governance/meeting_registrants.html", {"meeting": meeting, "page": page}
+        request,
+        "governance/meeting_registrants.html",
+        {"meeting": meeting, "page": page, "waitlist": list(waitlist)},
     )
 
 

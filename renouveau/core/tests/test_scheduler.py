@@ -44,6 +44,7 @@ def test_each_job_is_enqueued_once_per_slot_on_the_database_queue(db, db_queue):
             ("renouveau.aids.tasks.aid_alerts_digest", (("frequency", "weekly"),)),
             ("renouveau.alerts.tasks.alerts_expire", ()),
             ("renouveau.budgets.tasks.results_compute_due_task", ()),
+            ("renouveau.governance.tasks.send_meeting_reminders", ()),
             ("renouveau.mutualaid.tasks.expire_help_requests", ()),
             ("renouveau.reserve.tasks.close_past_missions", ()),
             ("renouveau.reserve.tasks.send_mission_reminders", ()),
@@ -54,12 +55,13 @@ def test_each_job_is_enqueued_once_per_slot_on_the_database_queue(db, db_queue):
     assert sorted(run_due(_at(8, 5))) == every_five_minutes  # next 5-minute slot
     assert sorted(run_due(_at(23, 59))) == every_five_minutes
     # Next day at 07:30: every job but the 08:00 reminders.
+    reminders = ["governance.reminders", "reserve.reminders"]
     assert sorted(run_due(_at(7, 30, day=11))) == sorted(
-        j.name for j in JOBS if j.name != "reserve.reminders"
+        j.name for j in JOBS if j.name not in reminders
     )
     # At 08:00 the reminders' time has come, with a new 5-minute slot.
-    assert sorted(run_due(_at(8, 0, day=11))) == [*every_five_minutes, "reserve.reminders"]
-    assert ScheduledRun.objects.count() == 7 + 2 + 2 + 6 + 3
+    assert sorted(run_due(_at(8, 0, day=11))) == sorted([*every_five_minutes, *reminders])
+    assert ScheduledRun.objects.count() == 8 + 2 + 2 + 6 + 4
     assert all(run.task_id for run in ScheduledRun.objects.all())
 
 

@@ -889,7 +889,7 @@ def test_registrants_list_for_organisers_only_and_export_logged(client, personas
     assert csv_text.startswith("\ufeffNom;E-mail;Commune;Inscrit·e le")
     assert "Awa;habitante@example.org;Marseille;" in csv_text
     log = AuditLog.objects.get(action="governance.registrants_exported")
-    assert log.actor == personas["commune_agent"] and log.data == {"count": 1}
+    assert log.actor == personas["commune_agent"] and log.data == {"count": 1, "waiting": 0}
 
 
 @pytest.fixture
