@@ -156,6 +156,16 @@ def idea_status_change(
             ) % {"n": promotion_threshold(), "count": idea.supports_count}
     if errors:
         raise ValidationError(errors)
+    idea = Idea.objects.select_for_update().get(pk=idea.pk)
+    if (
+        status == idea.status
+        and answer == idea.public_answer
+        and (status != Status.DUPLICATE or idea.duplicate_of_id == duplicate_of.pk)
+        and (status != Status.PROMOTED or idea.promoted_to == promoted_to.strip())
+    ):
+        # The same answer sent twice (a double click, the form re-posted): nothing changes,
+        # and the author is not e-mailed a second time.
+        return idea
     previous = idea.status
     idea.status = status
     idea.public_answer = answer

@@ -155,7 +155,11 @@ def idea_photo(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=300"  # a hidden photo disappears soon
+    if idea.is_hidden:
+        # Seen by its author or a moderator only: no shared cache may keep it for others.
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = "public, max-age=300"  # a hidden photo disappears soon
     return response
 
 

@@ -498,3 +498,41 @@ def test_csv_export_does_not_run_formulas(client, personas, marseille):
     make_idea(personas["resident"], marseille, title='=HYPERLINK("http://x";"clic")')
     rows = list(csv.reader(io.StringIO(client.get(reverse("ideas:export_csv")).content.decode())))
     assert rows[1][2] == '\'=HYPERLINK("http://x";"clic")'
+
+
+def test_the_same_answer_posted_twice_emails_the_author_once(
+    client, personas, marseille, django_capture_on_commit_callbacks
+):
+    """A double click on « Publier la réponse » (or the form posted again) must not e-mail
+    the author twice nor write two identical steps in the idea's history."""
+    idea = make_idea(personas["resident"], marseille)
+    url = reverse("ideas:status", args=[idea.pk])
+    client.force_login(personas["commune_agent"])
+    data = {"status": "planned", "answer": "Réparation prévue en mars."}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, data).status_code == 302
+        assert client.post(url, data).status_code == 302
+    assert len(mail.outbox) == 1
+    assert [c.status for c in idea.status_changes.all()] == ["received", "planned"]
+    assert AuditLog.objects.filter(action="ideas.status_changed").count() == 1
+    # A different answer is a new step, e-mailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"status": "planned", "answer": "Réparation décalée en avril."})
+    assert len(mail.outbox) == 2
+    assert [c.status for c in idea.status_changes.all()] == ["received", "planned", "planned"]
+
+
+def test_photo_of_a_hidden_idea_is_not_publicly_cacheable(client, personas, marseille):
+    photo = SimpleUploadedFile("rue.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    idea = services.idea_create(author=personas["resident"], data=_data(marseille), photo=photo)
+    url = reverse("ideas:photo", args=[idea.pk])
+    public = client.get(url)
+    assert public.status_code == 200 and "public" in public["Cache-Control"]
+    Idea.objects.filter(pk=idea.pk).update(is_hidden=True, hidden_reason="Visage reconnaissable")
+    assert client.get(url).status_code == 404
+    client.force_login(personas["moderator"])
+    private = client.get(url)
+    assert private.status_code == 200
+    assert "public" not in private["Cache-Control"] and "no-store" in private["Cache-Control"]
+    public.close()  # closes the files (and, as the end of a request, the connection)
+    private.close()
