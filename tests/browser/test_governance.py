@@ -141,3 +141,34 @@ def test_on_a_phone_a_resident_volunteers_for_the_draw(phone, governance, person
     expect(page.get_by_text(f"Votre code public est {code}")).to_be_visible()
     phone.goto("/gouvernance/ma-participation/")
     expect(page.get_by_text(code)).to_be_visible()
+
+
+def test_a_resident_joins_the_waiting_list_and_gets_the_freed_seat(browse, governance, personas):
+    """A full meeting: the resident joins its waiting list and sees their position; when a
+    registrant cancels, the seat is theirs; the organisers' list shows who waits."""
+    page = browse.page
+    meeting = Meeting.objects.filter(capacity__isnull=False).order_by("starts_at").first()
+    meeting.capacity = 1
+    meeting.save()
+    services.registration_create(user=personas["elected"], meeting=meeting)
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/")
+    expect(page.get_by_text("une liste d'attente est ouverte")).to_be_visible()
+    browse.login(personas["resident"])
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/")
+    page.get_by_role("button", name="M'inscrire sur la liste d'attente").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("position 1 sur 1")).to_be_visible()
+    browse.check()
+    services.waitlist_join(user=personas["outsider"], meeting=meeting)
+    browse.goto("/gouvernance/ma-participation/")
+    expect(page.get_by_text("position 1 sur la liste d'attente")).to_be_visible()
+
+    services.registration_cancel(user=personas["elected"], meeting=meeting)
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/")
+    expect(page.get_by_text("Vous êtes inscrit·e à cette réunion.")).to_be_visible()
+
+    page.context.clear_cookies()
+    browse.login(personas["metropolis_agent"])
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/inscrits/")
+    expect(page.get_by_text("depuis la liste d'attente")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="ailleurs@example.org")).to_be_visible()
