@@ -61,3 +61,41 @@ def home_section() -> Section | None:
         more_label=_("Toutes les alertes"),
         entries=entries,
     )
+
+
+def my_section(user) -> Section | None:
+    from .models import Registration, Subscription
+
+    entries = [
+        Entry(
+            title=registration.exercise.title,
+            url=registration.exercise.get_absolute_url(),
+            detail=registration.exercise.place,
+            when=registration.exercise.starts_at,
+            badge=_("Inscrit·e à l'exercice"),
+        )
+        for registration in Registration.objects.filter(
+            user=user, exercise__is_cancelled=False, exercise__ends_at__gte=timezone.now()
+        )
+        .select_related("exercise")
+        .order_by("exercise__starts_at")[:3]
+    ]
+    communes = [
+        subscription.commune.name
+        for subscription in Subscription.objects.filter(user=user).select_related("commune")
+    ]
+    if communes:
+        entries.append(
+            Entry(
+                title=_("Alertes reçues par e-mail pour : %(communes)s")
+                % {"communes": ", ".join(sorted(communes))},
+                url=reverse("alerts:subscriptions"),
+            )
+        )
+    return Section(
+        order=60,
+        heading=_("Alertes et exercices"),
+        more_url=reverse("alerts:subscriptions"),
+        more_label=_("Gérer mes abonnements aux alertes"),
+        entries=entries,
+    )

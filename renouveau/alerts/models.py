@@ -151,6 +151,15 @@ class Alert(DemoFlagModel):
         blank=True,
         related_name="alerts",
     )
+    # The vigie's warning signals (citizen reserve) this message was drafted from: for the
+    # crisis cell only (never on public pages). See ``AlertSignal``.
+    signals = models.ManyToManyField(
+        "reserve.Signal",
+        verbose_name=_("signalements d'origine"),
+        through="AlertSignal",
+        related_name="alerts",
+        blank=True,
+    )
     # Workflow
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -386,3 +395,27 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise_id} ← {self.user_id}"
+
+
+class AlertSignal(models.Model):
+    """A warning signal an alert was drafted from. The reporter is told once that an alert
+    was issued (``reporter_notified_at``, set in the publication's transaction). An update
+    carries its message's links (and their notification) so it is not told twice. Erasing the
+    reporter keeps the signal (``reporter = NULL``); deleting a signal deletes only the link."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="signal_links")
+    signal = models.ForeignKey(
+        "reserve.Signal", on_delete=models.CASCADE, related_name="alert_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reporter_notified_at = models.DateTimeField(_("auteur prévenu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signalement d'origine")
+        verbose_name_plural = _("signalements d'origine")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "signal"], name="alerts_signal_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} ← {self.signal_id}"

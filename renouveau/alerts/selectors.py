@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Alert, CrisisMode, Exercise, Registration, Risk, Subscription
+from .models import Alert, AlertSignal, CrisisMode, Exercise, Registration, Risk, Subscription
 
 CRISIS_CACHE_KEY = "alerts:crisis_banner"
 CRISIS_CACHE_SECONDS = 30
@@ -114,6 +114,26 @@ def drafts() -> QuerySet[Alert]:
         .prefetch_related(_communes_prefetch())
         .order_by("-updated_at")
     )
+
+
+def with_signal_counts(alerts) -> list[Alert]:
+    """The alerts with ``signal_count``: how many warning signals of the vigie each was
+    drafted from (one query; for the crisis cell's pages only)."""
+    rows = list(alerts)
+    counts = dict(
+        AlertSignal.objects.filter(alert__in=[a.pk for a in rows])
+        .values_list("alert")
+        .annotate(n=Count("id"))
+        .values_list("alert", "n")
+    )
+    for alert in rows:
+        alert.signal_count = counts.get(alert.pk, 0)
+    return rows
+
+
+def alert_signal_ids(alert: Alert) -> list[int]:
+    """The numbers of the warning signals ``alert`` was drafted from (crisis cell only)."""
+    return list(alert.signal_links.order_by("signal_id").values_list("signal_id", flat=True))
 
 
 def crisis_mode_active() -> CrisisMode | None:
@@ -262,11 +282,17 @@ def subscriptions_of(user) -> QuerySet[Subscription]:
 def subscribers_for(alert: Alert):
     """The users to notify of ``alert``: subscribed by e-mail to one of its communes (and, for
     an exercise, who asked to receive exercises). Test messages reach nobody."""
+    return subscribers_of_communes(alert, alert.communes.all())
+
+
+def subscribers_of_communes(alert: Alert, communes):
+    """The people to tell about ``alert`` among the subscribers of ``communes`` (the rules of
+    ``subscribers_for``: by e-mail, exercises only for who asked, tests for nobody)."""
     from django.contrib.auth import get_user_model
 
     if alert.status == Alert.Status.TEST:
         return get_user_model().objects.none()
-    subscriptions = Subscription.objects.filter(commune__in=alert.communes.all(), by_email=True)
+    subscriptions = Subscription.objects.filter(commune__in=communes, by_email=True)
     if alert.is_exercise:
         subscriptions = subscriptions.filter(include_exercises=True)
     return (

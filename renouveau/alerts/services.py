@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 
 from renouveau.core.services import log_action
 
-from .models import Alert, CrisisMode, Exercise, Notification, Registration, Subscription
-from .selectors import crisis_banner_clear, subscribers_for
+from .models import (
+    Alert,
+    AlertSignal,
+    CrisisMode,
+    Exercise,
+    Notification,
+    Registration,
+    Risk,
+    Subscription,
+)
+from .selectors import crisis_banner_clear, subscribers_for, subscribers_of_communes
 
 UNSUBSCRIBE_SALT = "alerts.unsubscribe"
 ALERT_FIELDS = (
@@ -123,11 +132,83 @@ def _check_dates(data: dict) -> None:
         raise ValidationError(errors)
 
 
+# ----------------------------------------------------------------------------- from a signal
+
+# A warning signal's category (citizen reserve) → the alert's risk, CAP category and event.
+SIGNAL_PREFILL = {
+    "flood": (Risk.FLOOD, Alert.Category.MET, "Inondation"),
+    "fire": (Risk.FIRE, Alert.Category.FIRE, "Incendie"),
+    "heatwave": (Risk.HEATWAVE, Alert.Category.MET, "Canicule"),
+    "earthquake": (Risk.EARTHQUAKE, Alert.Category.GEO, "Séisme"),
+    "industrial": (Risk.INDUSTRIAL, Alert.Category.SAFETY, "Accident industriel"),
+    "pollution": (Risk.OTHER, Alert.Category.ENV, "Pollution"),
+    "health": (Risk.PANDEMIC, Alert.Category.HEALTH, "Risque sanitaire"),
+    "water": (Risk.DROUGHT, Alert.Category.ENV, "Sécheresse, pénurie d'eau"),
+    "landslide": (Risk.EROSION, Alert.Category.GEO, "Glissement de terrain"),
+    "other": (Risk.OTHER, Alert.Category.OTHER, ""),
+}
+
+
+def signal_check_access(*, actor, signal) -> None:
+    """Only who may both draft alerts and triage warning signals drafts from a signal."""
+    if not (actor.has_perm("alerts.add_alert") and actor.has_perm("reserve.triage_signal", signal)):
+        raise PermissionDenied
+
+
+def alert_initial_from_signal(signal) -> dict:
+    """The draft form's starting values from a warning signal: risk, CAP category and event
+    from its category, its commune as the area, its description as a text to rewrite. Never
+    the reporter's identity nor the exact place they gave."""
+    risk, category, event = SIGNAL_PREFILL.get(signal.category, SIGNAL_PREFILL["other"])
+    return {
+        "status": Alert.Status.ACTUAL,
+        "risk": risk,
+        "category": category,
+        "event": event,
+        "communes": [signal.commune],
+        "description": signal.description,
+    }
+
+
+def _normalised(text: str) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+# Below this length a resident's text is a few common words an alert may well share.
+VERBATIM_MIN_LENGTH = 30
+
+
+def _check_rewritten(data: dict, signals) -> None:
+    """A resident's words are never published as they wrote them: the texts of an alert drafted
+    from a signal may not be its description, nor contain it (when it is not just a few words)."""
+    errors = {}
+    for signal in signals:
+        original = _normalised(signal.description)
+        if not original:
+            continue
+        for name in ("headline", "description", "instruction", "area_desc"):
+            value = _normalised(data.get(name) or "")
+            if value and (
+                value == original or (len(original) >= VERBATIM_MIN_LENGTH and original in value)
+            ):
+                errors[name] = _(
+                    "Reformulez ce texte : il reprend mot pour mot le signalement d'un habitant, "
+                    "qui n'est jamais publié tel quel."
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def alert_create(*, actor, data: dict, references: Alert | None = None) -> Alert:
-    """A draft alert (or a draft update of ``references``)."""
+def alert_create(*, actor, data: dict, references: Alert | None = None, signals=()) -> Alert:
+    """A draft alert (or a draft update of ``references``), possibly drafted from warning
+    signals of the vigie (linked to it; the drafter must be allowed to triage them)."""
+    signals = list(signals)
+    for signal in signals:
+        signal_check_access(actor=actor, signal=signal)
     _check_dates(data)
     _check_update_status(data, references)
+    _check_rewritten(data, signals)
     commune_ids = _communes_of(data)
     sender, sender_name = cap_sender()
     alert = Alert(
@@ -144,11 +225,16 @@ def alert_create(*, actor, data: dict, references: Alert | None = None) -> Alert
         alert.status = Alert.Status.EXERCISE
     alert.save()
     alert.communes.set(commune_ids)
+    AlertSignal.objects.bulk_create([AlertSignal(alert=alert, signal=s) for s in signals])
     log_action(
         actor=actor,
         action="alerts.alert_drafted",
         obj=alert,
-        data={"msg_type": alert.msg_type, "references": references.pk if references else None},
+        data={
+            "msg_type": alert.msg_type,
+            "references": references.pk if references else None,
+            **({"signals": [s.pk for s in signals]} if signals else {}),
+        },
         public_change=False,
     )
     return alert
@@ -161,6 +247,7 @@ def alert_edit(*, actor, alert: Alert, data: dict) -> Alert:
         raise ValidationError(_("Seul un brouillon peut être modifié : publiez une mise à jour."))
     _check_dates(data)
     _check_update_status(data, alert.references)
+    _check_rewritten(data, alert.signals.all())
     commune_ids = _communes_of(data)
     for name in ALERT_FIELDS:
         if name in data and name != "area_desc":
@@ -186,7 +273,20 @@ def update_draft_start(*, actor, alert: Alert) -> Alert:
     data = {name: getattr(alert, name) for name in ALERT_FIELDS}
     data["communes"] = list(alert.communes.all())
     data["area_desc"] = alert.area_desc
-    return alert_create(actor=actor, data=data, references=alert)
+    with transaction.atomic():
+        draft = alert_create(actor=actor, data=data, references=alert)
+        # The update comes from the same signals; their reporters were told once already.
+        AlertSignal.objects.bulk_create(
+            [
+                AlertSignal(
+                    alert=draft,
+                    signal_id=link.signal_id,
+                    reporter_notified_at=link.reporter_notified_at,
+                )
+                for link in alert.signal_links.all()
+            ]
+        )
+    return draft
 
 
 def _after_publication(alert: Alert) -> None:
@@ -217,10 +317,16 @@ def alert_publish(*, actor, alert: Alert) -> Alert:
         previous.state = Alert.State.SUPERSEDED
         previous.ended_at = now
         previous.save(update_fields=["state", "ended_at", "updated_at"])
+    _check_rewritten(
+        {name: getattr(alert, name) for name in ("headline", "description", "instruction")}
+        | {"area_desc": alert.area_desc},
+        alert.signals.all(),
+    )
     alert.state = Alert.State.PUBLISHED
     alert.sent = now
     alert.published_by = actor
     alert.save(update_fields=["state", "sent", "published_by", "updated_at"])
+    told = _tell_signal_reporters(alert, now=now)
     log_action(
         actor=actor,
         action="alerts.alert_published",
@@ -231,10 +337,59 @@ def alert_publish(*, actor, alert: Alert) -> Alert:
             "msg_type": alert.msg_type,
             "severity": alert.severity,
             "references": alert.references_id,
+            **({"signal_reporters_told": told} if told else {}),
         },
     )
     _after_publication(alert)
     return alert
+
+
+def _tell_signal_reporters(alert: Alert, *, now) -> int:
+    """The people whose warning signals led to a real alert learn it was issued, with its
+    public link: once per signal (``reporter_notified_at``, set under a row lock in the
+    publication's transaction) and one e-mail per person. Erased reporters (``reporter`` is
+    NULL) and closed accounts are skipped. Returns the number of people told."""
+    if alert.status != Alert.Status.ACTUAL:
+        return 0
+    links = list(
+        AlertSignal.objects.select_for_update(of=("self",))
+        .filter(alert=alert, reporter_notified_at__isnull=True)
+        .select_related("signal__reporter")
+        .order_by("signal_id")
+    )
+    if not links:
+        return 0
+    AlertSignal.objects.filter(pk__in=[link.pk for link in links]).update(reporter_notified_at=now)
+    by_reporter: dict[int, tuple] = {}
+    for link in links:
+        reporter = link.signal.reporter
+        if reporter is None or not reporter.is_active or reporter.erased_at or not reporter.email:
+            continue
+        by_reporter.setdefault(reporter.pk, (reporter, []))[1].append(link.signal_id)
+    from .cap import absolute
+
+    url = absolute(alert.get_absolute_url())
+    for reporter, signal_ids in by_reporter.values():
+        transaction.on_commit(
+            partial(
+                _signal_reporter_email,
+                to=reporter.email,
+                context={
+                    "headline": alert.headline,
+                    "area_desc": alert.area_desc,
+                    "url": url,
+                    "signal_ids": signal_ids,
+                    "name": reporter.display_name or "",
+                },
+            )
+        )
+    return len(by_reporter)
+
+
+def _signal_reporter_email(*, to: str, context: dict) -> None:
+    from renouveau.core.emails import email_enqueue
+
+    email_enqueue(to=to, template="alerts/emails/signal_alert_issued", context=context)
 
 
 @transaction.atomic
@@ -414,12 +569,24 @@ def _email_context(alert: Alert, user) -> dict:
     }
 
 
+def dropped_communes(alert: Alert):
+    """The communes of the message an Update replaces that the Update no longer covers."""
+    from renouveau.territories.models import Commune
+
+    if alert.msg_type != Alert.MsgType.UPDATE or alert.references_id is None:
+        return Commune.objects.none()
+    return (
+        Commune.objects.filter(alerts=alert.references_id).exclude(alerts=alert.pk).order_by("name")
+    )
+
+
 def alert_notify(*, alert_id: int) -> int:
     """Send the message to every subscriber concerned, once: the ``Notification`` row is
     inserted in the transaction that enqueues the e-mail, so a re-run (or two workers at once)
-    sends nothing twice. Returns the number of e-mails enqueued by this run."""
-    from renouveau.core.emails import email_enqueue
-
+    sends nothing twice. An Update that no longer covers some communes of the message it
+    replaces tells the subscribers of those communes (and of none it still covers) that the
+    alert is over for their commune, under the same guard. Returns the number of e-mails
+    enqueued by this run."""
     alert = (
         Alert.objects.select_related("references")
         .filter(pk=alert_id)
@@ -429,28 +596,53 @@ def alert_notify(*, alert_id: int) -> int:
     if alert is None:
         return 0
     sent = 0
-    for user in subscribers_for(alert).iterator():
-        try:
-            with transaction.atomic():
-                _notification, created = Notification.objects.get_or_create(
-                    alert=alert, user=user, channel=Notification.Channel.EMAIL
-                )
-                if not created:
-                    continue
-                context = _email_context(alert, user)
-                transaction.on_commit(
-                    partial(
-                        email_enqueue,
-                        to=user.email,
-                        template="alerts/emails/alert",
-                        context=context,
-                        headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
-                    )
-                )
-        except IntegrityError:  # another worker notified this person at the same moment
-            continue
-        sent += 1
+    concerned = subscribers_for(alert)
+    for user in concerned.iterator():
+        sent += _notify_once(alert, user, template="alerts/emails/alert")
+    dropped = list(dropped_communes(alert))
+    if dropped:
+        released = subscribers_of_communes(alert, dropped).exclude(pk__in=concerned.values("pk"))
+        names = {commune.pk: commune.name for commune in dropped}
+        their_communes: dict[int, list[str]] = {}
+        for user_id, commune_id in Subscription.objects.filter(commune_id__in=names).values_list(
+            "user_id", "commune_id"
+        ):
+            their_communes.setdefault(user_id, []).append(names[commune_id])
+        for user in released.iterator():
+            sent += _notify_once(
+                alert,
+                user,
+                template="alerts/emails/alert_area_ended",
+                communes=sorted(their_communes.get(user.pk, [])),
+            )
     return sent
+
+
+def _notify_once(alert: Alert, user, *, template: str, **extra) -> int:
+    """Enqueue one e-mail of ``alert`` to ``user`` unless the ``Notification`` row (alert,
+    user, e-mail) exists; 1 if this call enqueued it."""
+    from renouveau.core.emails import email_enqueue
+
+    try:
+        with transaction.atomic():
+            _notification, created = Notification.objects.get_or_create(
+                alert=alert, user=user, channel=Notification.Channel.EMAIL
+            )
+            if not created:
+                return 0
+            context = {**_email_context(alert, user), **extra}
+            transaction.on_commit(
+                partial(
+                    email_enqueue,
+                    to=user.email,
+                    template=template,
+                    context=context,
+                    headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+                )
+            )
+    except IntegrityError:  # another worker notified this person at the same moment
+        return 0
+    return 1
 
 
 # ----------------------------------------------------------------------------- exercises
@@ -541,8 +733,10 @@ def exercise_register(*, user, exercise: Exercise) -> Registration:
     existing = Registration.objects.filter(exercise=locked, user=user).first()
     if existing is not None:
         return existing
-    if not locked.registration_open():
-        raise ValidationError(_("Les inscriptions à cet exercice sont closes."))
+    if locked.is_cancelled:
+        raise ValidationError(_("Cet exercice est annulé : les inscriptions sont closes."))
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(_("L'exercice a commencé : les inscriptions sont closes."))
     if locked.registrations.count() >= locked.capacity:
         raise ValidationError(_("Cet exercice est complet."))
     registration = Registration.objects.create(exercise=locked, user=user)
@@ -578,8 +772,17 @@ def _registration_email(*, registration_id: int) -> None:
 
 @transaction.atomic
 def exercise_unregister(*, user, exercise: Exercise) -> bool:
-    Exercise.objects.select_for_update().get(pk=exercise.pk)
-    deleted, _rows = Registration.objects.filter(exercise=exercise, user=user).delete()
+    """Cancel ``user``'s registration, until the exercise starts: from then on the list of
+    registered people is the exercise's record (who was expected)."""
+    locked = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    registration = Registration.objects.filter(exercise=locked, user=user).first()
+    if registration is None:
+        return False
+    if locked.starts_at <= timezone.now() and not locked.is_cancelled:
+        raise ValidationError(
+            _("L'exercice a commencé : votre inscription ne peut plus être annulée.")
+        )
+    deleted, _rows = registration.delete()
     if deleted:
         log_action(actor=user, action="alerts.exercise_unregistered", obj=exercise)
     return bool(deleted)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +33,7 @@ from .forms import (
 from .models import Alert, Exercise, Subscription
 
 PER_PAGE = 20
+ID_RE = re.compile(r"[0-9]{1,9}")
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -94,6 +96,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.alert_history(alert) if not alert.is_draft else [],
             "in_force": alert.is_in_force(),
             "upcoming": alert.is_upcoming(),
+            # Where it came from: for the crisis cell's eyes (no personal data, no link to a
+            # signal for who may not read it).
+            "signal_ids": selectors.alert_signal_ids(alert)
+            if request.user.has_perm("alerts.view_dashboard")
+            else [],
+            "can_read_signals": request.user.has_perm("reserve.list_signals"),
         },
     )
 
@@ -184,9 +192,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "alerts/dashboard.html",
         {
-            "drafts": selectors.drafts(),
-            "in_force": selectors.alerts_in_force(include_tests=True),
-            "upcoming_alerts": selectors.alerts_upcoming(),
+            "drafts": selectors.with_signal_counts(selectors.drafts()),
+            "in_force": selectors.with_signal_counts(selectors.alerts_in_force(include_tests=True)),
+            "upcoming_alerts": selectors.with_signal_counts(selectors.alerts_upcoming()),
             "exercises": selectors.exercise_list(upcoming=True)[:10],
             "subscribers": selectors.subscribers_per_commune()[:30],
             "crisis_mode": selectors.crisis_mode_active(),
@@ -196,13 +204,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _alert_form_page(request, form, *, alert=None, references=None, status=200):
+def _alert_form_page(request, form, *, alert=None, references=None, signal=None, status=200):
+    signals = [signal] if signal is not None else (list(alert.signals.all()) if alert else [])
     return render(
         request,
         "alerts/alert_form.html",
-        {"form": form, "alert": alert, "references": references},
+        {"form": form, "alert": alert, "references": references, "signals": signals},
         status=status,
     )
+
+
+def _id_param(request: HttpRequest, name: str) -> int | None:
+    """An id from the query string: ASCII digits only, of a sane length ("²".isdigit() is
+    true but int("²") fails), else 400."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return None
+    if not ID_RE.fullmatch(raw):
+        raise BadRequest(_("Identifiant invalide."))
+    return int(raw)
+
+
+def _signal_from_request(request: HttpRequest):
+    """The warning signal (citizen reserve) an alert is drafted from (``?signalement=<id>``),
+    for who may both triage it and draft alerts; None without the parameter."""
+    from renouveau.reserve.models import Signal
+
+    pk = _id_param(request, "signalement")
+    if pk is None:
+        return None
+    signal = get_object_or_404(Signal.objects.select_related("commune"), pk=pk)
+    services.signal_check_access(actor=request.user, signal=signal)
+    return signal
 
 
 @permission_required("alerts.add_alert", raise_exception=True)
@@ -210,9 +243,10 @@ def _alert_form_page(request, form, *, alert=None, references=None, status=200):
 @rate_limited("alerts_draft", limit=60, period=3600)
 def alert_create(request: HttpRequest) -> HttpResponse:
     initial = {}
-    exercise_pk = request.GET.get("exercice", "")
-    if exercise_pk.isdigit():
-        exercise = Exercise.objects.filter(pk=int(exercise_pk)).first()
+    exercise_pk = _id_param(request, "exercice")
+    signal = _signal_from_request(request)
+    if exercise_pk is not None:
+        exercise = Exercise.objects.filter(pk=exercise_pk).first()
         if exercise is not None:
             initial = {
                 "exercise": exercise,
@@ -220,18 +254,24 @@ def alert_create(request: HttpRequest) -> HttpResponse:
                 "risk": exercise.risk,
                 "communes": list(exercise.communes.all()),
             }
+    elif signal is not None:
+        initial = services.alert_initial_from_signal(signal)
     form = AlertForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             try:
-                alert = services.alert_create(actor=request.user, data=form.cleaned_data)
+                alert = services.alert_create(
+                    actor=request.user,
+                    data=form.cleaned_data,
+                    signals=[signal] if signal is not None else (),
+                )
             except ValidationError as exc:
                 form_add_errors(form, exc)
             else:
                 messages.success(request, _("Brouillon enregistré. Relisez-le avant publication."))
                 return redirect(alert)
-        return _alert_form_page(request, form, status=400)
-    return _alert_form_page(request, form)
+        return _alert_form_page(request, form, signal=signal, status=400)
+    return _alert_form_page(request, form, signal=signal)
 
 
 @require_http_methods(["GET", "POST"])
@@ -452,8 +492,13 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def exercise_register(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_object_or_404(Exercise, pk=pk)
     if request.POST.get("action") == "cancel":
-        if services.exercise_unregister(user=request.user, exercise=exercise):
-            messages.success(request, _("Votre inscription est annulée."))
+        try:
+            if services.exercise_unregister(user=request.user, exercise=exercise):
+                messages.success(request, _("Votre inscription est annulée."))
+            else:
+                messages.info(request, _("Vous n'êtes pas inscrit à cet exercice."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect(exercise)
     try:
         services.exercise_register(user=request.user, exercise=exercise)

@@ -27,3 +27,38 @@ def home_section() -> Section | None:
             for mission in missions
         ],
     )
+
+
+def my_section(user) -> Section | None:
+    from django.utils import timezone
+
+    from .models import Volunteer
+
+    volunteer = Volunteer.objects.filter(user=user).first()
+    if volunteer is None:
+        return None
+    entries = [
+        Entry(
+            title=_("Réserviste : %(status)s") % {"status": volunteer.get_status_display()},
+            url=reverse("reserve:my_reserve"),
+        )
+    ]
+    entries += [
+        Entry(
+            title=signup.mission.title,
+            url=signup.mission.get_absolute_url(),
+            detail=signup.mission.commune.name,
+            when=signup.mission.starts_at,
+            badge=_("Inscrit·e"),
+        )
+        for signup in volunteer.signups.filter(mission__ends_at__gte=timezone.now())
+        .select_related("mission__commune")
+        .order_by("mission__starts_at")[:3]
+    ]
+    return Section(
+        order=50,
+        heading=_("Réserve citoyenne"),
+        more_url=reverse("reserve:my_reserve"),
+        more_label=_("Mon engagement"),
+        entries=entries,
+    )

@@ -216,3 +216,12 @@ def reserve_figures() -> dict[str, int]:
         "volunteers": Volunteer.objects.filter(status=VolunteerStatus.ACTIVE).count(),
         "missions": Mission.objects.public().count(),
     }
+
+
+def signal_alerts(signal: Signal, *, include_drafts: bool = False):
+    """The alerts (alerts app) drafted from ``signal``, oldest first; drafts only for who may
+    read them."""
+    queryset = signal.alerts.order_by("created_at", "pk")
+    if not include_drafts:
+        queryset = queryset.exclude(state="draft")
+    return list(queryset)

@@ -162,8 +162,11 @@ VOLUNTEER_TRANSITIONS = {
 }
 
 
-def _withdraw_future_signups(volunteer: Volunteer) -> list[int]:
-    """Remove the volunteer's sign-ups to missions not started yet; reopen full missions."""
+def _withdraw_future_signups(volunteer: Volunteer, *, actor=None, cause: str) -> list[Mission]:
+    """Remove the volunteer's sign-ups to missions not started yet and reopen full missions.
+    Each withdrawal is audited on its mission (``reserve.mission_withdrawn`` with the cause:
+    ``suspended``, ``left`` or ``erased``) and its organiser is told a place is free (without
+    the person's name once their account is erased)."""
     signups = list(
         Signup.objects.filter(
             volunteer=volunteer,
@@ -171,13 +174,38 @@ def _withdraw_future_signups(volunteer: Volunteer) -> list[int]:
             mission__status__in=[MissionStatus.OPEN, MissionStatus.FULL],
         ).select_related("mission")
     )
+    withdrawn = []
     for signup in signups:
-        mission = Mission.objects.select_for_update().get(pk=signup.mission_id)
+        mission = (
+            Mission.objects.select_for_update(of=("self",))
+            .select_related("organiser", "commune")
+            .get(pk=signup.mission_id)
+        )
         signup.delete()
         if mission.status == MissionStatus.FULL:
             mission.status = MissionStatus.OPEN
             mission.save(update_fields=["status", "updated_at"])
-    return [s.mission_id for s in signups]
+        log_action(
+            actor=actor,
+            action="reserve.mission_withdrawn",
+            obj=mission,
+            data={"volunteer": volunteer.pk, "cause": cause},
+        )
+        organiser = mission.organiser
+        if organiser.is_active and not organiser.erased_at:
+            _notify(
+                to=organiser.email,
+                template="withdrawn_by_reserve",
+                context={
+                    "title": mission.title,
+                    "mission_id": mission.pk,
+                    "starts_at": mission.starts_at,
+                    "name": "" if cause == "erased" else volunteer.user.public_name,
+                    "cause": cause,
+                },
+            )
+        withdrawn.append(mission)
+    return withdrawn
 
 
 @transaction.atomic
@@ -201,7 +229,11 @@ def volunteer_set_status(
     if status == VolunteerStatus.ACTIVE:
         volunteer.validated_by = actor
     volunteer.save()
-    withdrawn = _withdraw_future_signups(volunteer) if status == VolunteerStatus.SUSPENDED else []
+    withdrawn = (
+        _withdraw_future_signups(volunteer, actor=actor, cause="suspended")
+        if status == VolunteerStatus.SUSPENDED
+        else []
+    )
     log_action(
         actor=actor,
         action="reserve.volunteer_status_changed",
@@ -210,13 +242,20 @@ def volunteer_set_status(
             "from": previous,
             "to": status,
             "reason": volunteer.status_reason,
-            "withdrawn": withdrawn,
+            "withdrawn": [m.pk for m in withdrawn],
         },
     )
     _notify(
         to=volunteer.user.email,
         template="activated" if status == VolunteerStatus.ACTIVE else "suspended",
-        context={"name": volunteer.user.public_name, "reason": volunteer.status_reason},
+        context={
+            "name": volunteer.user.public_name,
+            "reason": volunteer.status_reason,
+            "missions": [
+                {"title": m.title, "starts_at": m.starts_at, "commune": m.commune.name}
+                for m in withdrawn
+            ],
+        },
     )
     return volunteer
 
@@ -246,13 +285,13 @@ def volunteer_leave(*, volunteer: Volunteer) -> Volunteer:
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.status == VolunteerStatus.LEFT:
         raise ValidationError(_("Vous avez déjà quitté la réserve."))
-    withdrawn = _withdraw_future_signups(volunteer)
+    withdrawn = _withdraw_future_signups(volunteer, actor=volunteer.user, cause="left")
     _volunteer_scrub(volunteer)
     log_action(
         actor=volunteer.user,
         action="reserve.volunteer_left",
         obj=volunteer,
-        data={"withdrawn": withdrawn},
+        data={"withdrawn": [m.pk for m in withdrawn]},
     )
     return volunteer
 
@@ -364,11 +403,9 @@ def mission_create(*, organiser, data: dict[str, Any]) -> Mission:
     return mission
 
 
-@transaction.atomic
-def mission_update(*, actor, mission: Mission, data: dict[str, Any]) -> Mission:
-    if not actor.has_perm("reserve.change_mission", mission):
-        raise PermissionDenied
-    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+def mission_update_check(*, actor, mission: Mission, data: dict[str, Any]) -> int:
+    """The rules of an edit (also run by the back office's form, so that a refusal is a form
+    error there); returns the number of sign-ups."""
     if mission.status in (MissionStatus.CLOSED, MissionStatus.CANCELLED):
         raise ValidationError(_("Une mission terminée ou annulée ne peut plus être modifiée."))
     _check_mission_commune(actor, data["commune"])
@@ -383,7 +420,18 @@ def mission_update(*, actor, mission: Mission, data: dict[str, Any]) -> Mission:
                 % {"count": taken}
             }
         )
-    before = {name: str(getattr(mission, name)) for name in MISSION_FIELDS}
+    return taken
+
+
+@transaction.atomic
+def mission_update(*, actor, mission: Mission, data: dict[str, Any]) -> Mission:
+    """Edit a mission (audited with the changed fields). A new date or place is e-mailed to
+    everyone signed up; every agent path (the pages, the back office) goes through here."""
+    if not actor.has_perm("reserve.change_mission", mission):
+        raise PermissionDenied
+    mission = Mission.objects.select_for_update().get(pk=mission.pk)
+    taken = mission_update_check(actor=actor, mission=mission, data=data)
+    before = {name: getattr(mission, name) for name in MISSION_FIELDS}
     for name in MISSION_FIELDS:
         setattr(mission, name, data[name])
     if mission.status in (MissionStatus.OPEN, MissionStatus.FULL):
@@ -391,12 +439,67 @@ def mission_update(*, actor, mission: Mission, data: dict[str, Any]) -> Mission:
     mission.save()
     mission.skills.set(data.get("skills") or [])
     changes = {
-        name: [before[name], str(getattr(mission, name))]
+        name: [str(before[name]), str(getattr(mission, name))]
         for name in MISSION_FIELDS
-        if before[name] != str(getattr(mission, name))
+        if _changed(before[name], getattr(mission, name))
     }
-    log_action(actor=actor, action="reserve.mission_updated", obj=mission, data=changes)
+    moved = bool(changes.keys() & MOVE_FIELDS)
+    notified = 0
+    if moved and mission.status in (MissionStatus.OPEN, MissionStatus.FULL) and not mission.is_over:
+        notified = _tell_signed_up_of_move(mission, before)
+    log_action(
+        actor=actor,
+        action="reserve.mission_updated",
+        obj=mission,
+        data={**changes, "notified": notified} if notified else changes,
+    )
     return mission
+
+
+# A new date or place: the people signed up must know (the same for every agent path: the
+# organiser's form, the crisis cell's, the back office).
+MOVE_FIELDS = {"starts_at", "ends_at", "place", "commune"}
+
+
+def _changed(old, new) -> bool:
+    if isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
+        # The form holds minutes: a mission created with seconds is not moved by an edit.
+        minute = {"second": 0, "microsecond": 0}
+        return old.replace(**minute) != new.replace(**minute)
+    return old != new
+
+
+def _tell_signed_up_of_move(mission: Mission, before: dict[str, Any]) -> int:
+    """E-mail each volunteer signed up the new date and place; a new start also re-arms the
+    reminder of the day before. Returns the number of people told."""
+    signups = list(mission.signups.select_related("volunteer__user"))
+    if _changed(before["starts_at"], mission.starts_at):
+        Signup.objects.filter(mission=mission).update(reminded_at=None)
+    previous = {
+        "starts_at": before["starts_at"],
+        "place": before["place"],
+        "commune": before["commune"].name,
+    }
+    told = 0
+    for signup in signups:
+        user = signup.volunteer.user
+        if not user.is_active or user.erased_at or not user.email:
+            continue
+        _notify(
+            to=user.email,
+            template="mission_changed",
+            context={
+                "title": mission.title,
+                "starts_at": mission.starts_at,
+                "ends_at": mission.ends_at,
+                "place": mission.place,
+                "commune": mission.commune.name,
+                "mission_id": mission.pk,
+                "previous": previous,
+            },
+        )
+        told += 1
+    return told
 
 
 @transaction.atomic
@@ -799,7 +902,7 @@ def personal_data_erase(*, user) -> None:
     the crisis cell's record and the public figures, detached from their author."""
     volunteer = Volunteer.objects.filter(user=user).first()
     if volunteer is not None:
-        _withdraw_future_signups(volunteer)
+        _withdraw_future_signups(volunteer, cause="erased")
         _volunteer_scrub(volunteer)
         # The audit lines about this volunteer keep their history but no longer name the
         # person (``object_repr`` was their public name).

@@ -671,6 +671,7 @@ def signal_mine(request: HttpRequest) -> HttpResponse:
 
 def _signal_page(request, signal, *, form=None, status=200):
     can_triage = request.user.has_perm("reserve.triage_signal", signal)
+    can_draft = request.user.has_perm("alerts.add_alert")
     return render(
         request,
         "reserve/signal_detail.html",
@@ -689,6 +690,10 @@ def _signal_page(request, signal, *, form=None, status=200):
                 if value in signal.next_statuses()
             ],
             "duplicates": signal.duplicates.select_related("commune"),
+            # The alerts app's draft form, prefilled from this signal: for who may triage it
+            # and draft alerts (the crisis cell).
+            "can_draft_alert": can_triage and can_draft,
+            "alerts": selectors.signal_alerts(signal, include_drafts=can_draft),
         },
         status=status,
     )

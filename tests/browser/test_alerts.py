@@ -124,3 +124,51 @@ def test_an_alert_read_on_a_phone(phone, personas, marseille):
     box = instruction.bounding_box()
     assert box is not None and box["width"] <= 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_crisis_cell_drafts_an_alert_from_a_warning_signal(browse, personas, marseille):
+    """From the triage page of a vigie signal: the draft form is prefilled (risk, commune, the
+    resident's words to rewrite), the words kept as they are are refused, the published alert
+    is listed on the signal's page."""
+    from renouveau.reserve.models import Signal
+
+    page = browse.page
+    words = "L'eau monte très vite dans la rue et déborde sur la chaussée depuis midi."
+    signal = Signal.objects.create(
+        reporter=personas["resident"],
+        category="flood",
+        commune=marseille,
+        place="Ruisseau des Aygalades",
+        description=words,
+        observed_at=timezone.now() - datetime.timedelta(hours=1),
+        urgency="high",
+    )
+    browse.login(personas["crisis_agent"])
+    browse.goto(f"/reserve-citoyenne/vigie/signalements/{signal.pk}/")
+    page.click("text=Rédiger une alerte à partir de ce signalement")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#from-signal")).to_contain_text(f"signalement n° {signal.pk}")
+    expect(page.locator("#id_risk")).to_have_value("flood")
+    expect(page.locator("#id_description")).to_have_value(words)
+    page.fill("#id_headline", "Ruissellement aux Aygalades")
+    page.fill("#id_instruction", "Évitez la rue, ne descendez pas dans les parkings.")
+    page.select_option("#id_urgency", "Immediate")
+    page.select_option("#id_severity", "Moderate")
+    page.select_option("#id_certainty", "Observed")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("#id_description_error")).to_contain_text("Reformulez")
+    browse.check()
+    page.fill("#id_description", "Ruissellement important dans le quartier des Aygalades.")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#alert-signals")).to_contain_text(f"n° {signal.pk}")
+    page.click("text=Publier l'alerte")
+    page.wait_for_load_state()
+    alert = Alert.objects.get()
+    assert alert.state == "published" and list(alert.signals.all()) == [signal]
+    browse.goto(f"/reserve-citoyenne/vigie/signalements/{signal.pk}/")
+    expect(page.locator("#alertes + ul")).to_contain_text("Ruissellement aux Aygalades")
+    browse.check()
