@@ -168,3 +168,36 @@ def test_initiative_map_with_tiles_is_accessible(browse, plan, settings):
     assert page.locator("#map .leaflet-marker-icon").count() == 2
     assert page.locator("#initiative-results > li").count() == 2  # the list is still there
     browse.check()
+
+
+def test_a_long_word_or_url_does_not_widen_the_page_on_a_phone(phone, adults, marseille):
+    """A resident pastes a long link in a title or a description: on a 360 px phone the text
+    wraps; the page does not scroll sideways (it was 1 200 to 5 000 px wide)."""
+    from renouveau.ideas.services import idea_create
+
+    url = "https://www.service-public.fr/particuliers/vosdroits/" + "F" * 120
+    offer = HelpOffer.objects.create(
+        author=adults["resident"],
+        category="shopping",
+        title="Voir" + "x" * 110,
+        description=f"Le formulaire est ici : {url}",
+        commune=marseille,
+        neighbourhood="Quartier" + "y" * 80,
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    idea = idea_create(
+        author=adults["resident"],
+        data={
+            "kind": "problem",
+            "title": "Signalement" + "z" * 130,
+            "description": url,
+            "category": "roads",
+            "commune": marseille,
+            "place": url[:150],
+        },
+    )
+    for path in ("/entraide/", "/entraide/offres/", offer.get_absolute_url(), "/idees/",
+                 idea.get_absolute_url()):  # fmt: skip
+        phone.goto(path)
+        width = phone.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360 + 1, f"{path} is {width} px wide on a phone"
