@@ -12,6 +12,7 @@ urlpatterns = [
     path("mentions-legales/", views.legal, name="legal"),
     path("confidentialite/", views.privacy, name="privacy"),
     path("moderation/", views.moderation_hub, name="moderation"),
+    path("recherche/", views.search, name="search"),
     path(
         "journal/<str:app_label>/<str:model>/<str:object_id>/",
         views.audit_log,

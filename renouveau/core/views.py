@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from rules.contrib.views import permission_required
 
 from .pagination import paginate
+from .ratelimit import rate_limited
 from .selectors import audit_log_for
 
 
@@ -156,3 +157,27 @@ def moderation_hub(request: HttpRequest) -> HttpResponse:
     if not queues:
         raise PermissionDenied
     return render(request, "core/moderation.html", {"queues": queues})
+
+
+@rate_limited("search", limit=60, period=60, methods=("GET",))
+def search(request: HttpRequest) -> HttpResponse:
+    """The global search, ``/recherche/?q=...``: results grouped by module (each app's
+    ``sitesearch.py``, see ``core/search.py``); an empty query explains what to type; a query
+    too long or with control characters is a 400 with a French message."""
+    from .search import MAX_QUERY_LENGTH, clean_query, query_words, search_sections
+
+    context: dict = {"max_length": MAX_QUERY_LENGTH, "search_query": ""}
+    try:
+        query = clean_query(request.GET.get("q", ""))
+    except ValidationError as exc:
+        context["error"] = exc.messages[0]
+        return render(request, "core/search.html", context, status=400)
+    context["search_query"] = query
+    if query and query_words(query):
+        sections = search_sections(query, request.user)
+        context["sections"] = sections
+        context["total"] = sum(section.count for section in sections)
+        context["searched"] = True
+    elif query:
+        context["no_words"] = True
+    return render(request, "core/search.html", context)
