@@ -103,13 +103,55 @@ class MinutesForm(forms.Form):
     )
 
 
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class DocumentForm(forms.Form):
+    """A link to a document, or a PDF (at most 10 Mo, checked by its ``%PDF-`` signature, not
+    by its name or the type the browser announces)."""
+
     title = forms.CharField(label=_("Titre du document"), max_length=200)
     url = forms.URLField(
         label=_("Adresse du document"),
+        required=False,
         assume_scheme="https",
+        help_text=_("Un lien vers le document, ou bien un fichier PDF ci-dessous."),
         error_messages={"invalid": _("Indiquez une adresse web complète (https://…).")},
     )
+    file = forms.FileField(
+        label=_("Fichier PDF"),
+        required=False,
+        help_text=_("PDF de 10 Mo au plus."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={
+            "invalid": _("Le fichier envoyé est illisible : envoyez-le à nouveau."),
+            "empty": _("Le fichier envoyé est vide."),
+            "missing": _("Le fichier envoyé est illisible : envoyez-le à nouveau."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        if upload.size > DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 10 Mo."))
+        upload.seek(0)
+        signature = upload.read(5)
+        upload.seek(0)
+        if signature != b"%PDF-":
+            raise forms.ValidationError(_("Ce fichier n'est pas un PDF."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned.get("url") and cleaned.get("file"):
+            raise forms.ValidationError(_("Indiquez un lien ou un fichier, pas les deux."))
+        if not cleaned.get("url") and not cleaned.get("file"):
+            self.add_error("url", _("Indiquez l'adresse du document ou joignez un fichier PDF."))
+        return cleaned
 
 
 class CandidateForm(forms.Form):

@@ -243,18 +243,44 @@ class Meeting(DemoFlagModel, TimeStampedModel):
         return self.location
 
 
+def document_path(instance, filename: str) -> str:
+    """Stored under a random name: nothing of the uploaded name reaches the file system."""
+    return f"governance/documents/{uuid.uuid4().hex}.pdf"
+
+
 class MeetingDocument(TimeStampedModel):
+    """A document of a meeting: a link, or a PDF uploaded by the organisers (checked: size,
+    ``%PDF-`` signature), served as an attachment under ``filename``."""
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titre"), max_length=200)
-    url = models.URLField(_("adresse du document"))
+    url = models.URLField(_("adresse du document"), blank=True)
+    file = models.FileField(_("fichier PDF"), upload_to=document_path, blank=True, max_length=200)
+    filename = models.CharField(_("nom du fichier"), max_length=120, blank=True)
+    size = models.PositiveIntegerField(_("taille (octets)"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("document de réunion")
         verbose_name_plural = _("documents de réunion")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="governance_document_link_or_file",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def href(self) -> str:
+        if self.file:
+            return reverse(
+                "governance:meeting_document_file",
+                kwargs={"pk": self.meeting_id, "document": self.pk, "filename": self.filename},
+            )
+        return self.url
 
 
 class Registration(models.Model):

@@ -4,6 +4,7 @@ e-mails leave in ``transaction.on_commit``."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renouveau.core.emails import email_enqueue
@@ -25,6 +27,7 @@ from .models import (
     ComparisonValue,
     Draw,
     Meeting,
+    MeetingDocument,
     Membership,
     Partner,
     Recommendation,
@@ -298,10 +301,42 @@ def meeting_minutes_publish(*, actor, meeting: Meeting, minutes: str) -> Meeting
     return meeting
 
 
+def document_filename(title: str) -> str:
+    """The name a downloaded document gets: the title in ASCII letters, digits and dashes
+    (no path, no quote, no control character), ending in ``.pdf``."""
+    stem = slugify(title)[:80].strip("-") or "document"
+    return f"{stem}.pdf"
+
+
 @transaction.atomic
-def meeting_document_add(*, actor, meeting: Meeting, title: str, url: str):
-    document = meeting.documents.create(title=title, url=url)
-    log_action(actor=actor, action="governance.document_added", obj=meeting, data={"url": url})
+def meeting_document_add(*, actor, meeting: Meeting, title: str, url: str = "", file=None):
+    """A link, or an uploaded PDF (checked by the form: size and signature), stored under a
+    random name; the audit line keeps the file's SHA-256."""
+    if bool(url) == bool(file):
+        raise ValidationError(_("Indiquez un lien ou un fichier, pas les deux."))
+    if file is None:
+        document = meeting.documents.create(title=title, url=url)
+        log_action(actor=actor, action="governance.document_added", obj=meeting, data={"url": url})
+        return document
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    document = MeetingDocument(
+        meeting=meeting, title=title, filename=document_filename(title), size=file.size
+    )
+    document.file.save("document.pdf", file, save=False)  # random name (document_path)
+    try:
+        document.save()
+    except Exception:  # the row could not be written: no orphan file either
+        document.file.delete(save=False)
+        raise
+    log_action(
+        actor=actor,
+        action="governance.document_added",
+        obj=meeting,
+        data={"file": document.filename, "size": document.size, "sha256": digest.hexdigest()},
+    )
     return document
 
 

@@ -42,6 +42,11 @@ urlpatterns = [
     path("reunions/<int:pk>/annuler/", views.meeting_cancel, name="meeting_cancel"),
     path("reunions/<int:pk>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
     path("reunions/<int:pk>/documents/", views.meeting_document, name="meeting_document"),
+    path(
+        "reunions/<int:pk>/documents/<int:document>/<str:filename>",
+        views.meeting_document_file,
+        name="meeting_document_file",
+    ),
     path("tirages/", views.draw_list, name="draws"),
     path("tirages/nouveau/", views.draw_create, name="draw_create"),
     path("tirages/<int:pk>/", views.draw_detail, name="draw"),

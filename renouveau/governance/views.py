@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from .forms import (
     RecommendationForm,
     ResponseForm,
 )
-from .models import Body, Draw, Meeting, Membership, Place, Recommendation
+from .models import Body, Draw, Meeting, MeetingDocument, Membership, Place, Recommendation
 
 PER_PAGE = 20
 # A meeting the user may run (404 if unknown, 403 if it is another commune's or body's).
@@ -344,7 +344,7 @@ def meeting_registrants(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_action(request, pk, *, form_class, template, run, success) -> HttpResponse:
     meeting = _meeting_or_404(pk)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -397,6 +397,23 @@ def meeting_document(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda m, d: services.meeting_document_add(actor=request.user, meeting=m, **d),
         success=_("Le document est ajouté."),
     )
+
+
+def meeting_document_file(request: HttpRequest, pk: int, document: int, filename: str):
+    """An uploaded PDF, as an attachment under its safe name (the URL's name is cosmetic)."""
+    item = get_object_or_404(MeetingDocument, pk=document, meeting_id=pk)
+    if not item.file:
+        raise Http404(_("Ce document est un lien, pas un fichier."))
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Ce document n'est plus disponible.")) from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 # Draws ---------------------------------------------------------------------------------------
