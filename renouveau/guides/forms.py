@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Guide, GuideTag, SituationBanner
@@ -31,8 +32,18 @@ class BannerForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data.get("url", "").strip()
-        if url and not (url.startswith("/") or url.startswith("https://")):
+        # "//site.example" and "/\site.example" start with "/" but lead to another site.
+        local = url.startswith("/") and url[1:2] not in ("/", "\\")
+        if url and not (local or url.startswith("https://")):
             raise forms.ValidationError(
                 _("Indiquez une adresse du site (/…) ou une adresse https://.")
             )
         return url
+
+    def clean_ends_at(self):
+        ends_at = self.cleaned_data.get("ends_at")
+        if ends_at is not None and ends_at <= timezone.now():
+            raise forms.ValidationError(
+                _("Cette date est déjà passée : le bandeau ne serait jamais affiché.")
+            )
+        return ends_at

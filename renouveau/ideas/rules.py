@@ -4,6 +4,7 @@ import rules
 
 from renouveau.core.rules import (
     is_administrator,
+    is_agent,
     is_commune_agent,
     is_metropolis_agent,
     is_moderator,
@@ -36,7 +37,8 @@ can_answer = (
     is_metropolis_agent
     | is_administrator
     | (is_commune_agent & is_agent_of_idea_commune)
-    | is_routed_agent
+    # A routing rule may still name someone whose agent role was withdrawn: not them.
+    | (is_agent & is_routed_agent)
 )
 can_moderate = is_moderator | is_administrator
 

@@ -44,6 +44,15 @@ def _notify(*, to: list[str], template: str, context: dict) -> None:
     )
 
 
+def _current_agents(rule: RoutingRule):
+    """The rule's agents who are still agents (a withdrawn role or a closed account keeps its
+    place in the rule until an administrator edits it, but gets no more e-mails)."""
+    from renouveau.accounts.roles import Role
+
+    roles = [Role.COMMUNE_AGENT.value, Role.METROPOLIS_AGENT.value, Role.ADMINISTRATOR.value]
+    return rule.agents.filter(is_active=True, groups__name__in=roles).distinct()
+
+
 IDEA_FIELDS = (
     "kind",
     "title",
@@ -75,7 +84,7 @@ def idea_create(*, author, data: dict[str, Any], photo=None) -> Idea:
         data={"category": idea.category, "routed_to": idea.routed_service},
     )
     if rule is not None:
-        recipients = [rule.email, *rule.agents.values_list("email", flat=True)]
+        recipients = [rule.email, *_current_agents(rule).values_list("email", flat=True)]
         _notify(
             to=recipients,
             template="ideas/emails/routed",

@@ -153,3 +153,29 @@ def test_banner_form_rejects_foreign_http_links(client, metropolis_agent):
     )
     assert response.status_code == 400
     assert not SituationBanner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["//phishing.example/alerte", "/\\phishing.example", "http://site.example/"]
+)
+def test_banner_link_cannot_lead_to_another_site(client, metropolis_agent, url):
+    """ "//phishing.example" starts with "/" but is another site, on every page's banner."""
+    client.force_login(metropolis_agent)
+    response = client.post(
+        "/bonnes-pratiques/gestion/bandeau/",
+        {"level": "danger", "title": "Alerte crue", "text": "x", "url": url},
+    )
+    assert response.status_code == 400
+    assert "Indiquez une adresse du site" in response.content.decode()
+    assert not SituationBanner.objects.exists()
+
+
+def test_banner_ending_in_the_past_is_a_clear_400(client, metropolis_agent):
+    client.force_login(metropolis_agent)
+    response = client.post(
+        "/bonnes-pratiques/gestion/bandeau/",
+        {"level": "info", "title": "T", "text": "x", "url": "", "ends_at": "2020-01-01T10:00"},
+    )
+    assert response.status_code == 400
+    assert "déjà passée" in response.content.decode()
+    assert not SituationBanner.objects.exists()

@@ -536,3 +536,26 @@ def test_photo_of_a_hidden_idea_is_not_publicly_cacheable(client, personas, mars
     assert "public" not in private["Cache-Control"] and "no-store" in private["Cache-Control"]
     public.close()  # closes the files (and, as the end of a request, the connection)
     private.close()
+
+
+def test_a_routed_agent_whose_role_was_withdrawn_no_longer_answers_nor_gets_emails(
+    client, personas, marseille, django_capture_on_commit_callbacks
+):
+    from renouveau.accounts.roles import Role
+
+    agent = personas["commune_agent"]
+    rule = RoutingRule.objects.create(category="roads", service="Voirie")
+    rule.agents.add(agent)
+    idea = make_idea(personas["resident"], marseille)
+    assert agent.has_perm("ideas.answer_idea", idea)
+    agent.groups.remove(*agent.groups.filter(name=Role.COMMUNE_AGENT.value))
+    agent = type(agent).objects.get(pk=agent.pk)  # fresh role cache
+    assert not agent.has_perm("ideas.answer_idea", idea)
+    client.force_login(agent)
+    response = client.post(
+        reverse("ideas:status", args=[idea.pk]), {"status": "planned", "answer": "Je réponds."}
+    )
+    assert response.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        make_idea(personas["resident"], marseille, title="Autre trou")
+    assert not [m for m in mail.outbox if agent.email in m.to]
