@@ -283,7 +283,13 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     log_action(
         actor=request.user,
         action="reserve.volunteers_exported",
-        data={"filters": request.GET.dict(), "rows": rows, "contacts": contacts},
+        # The filters of the form only, as validated: the raw query string may hold anything
+        # (a NUL character, which PostgreSQL's JSON refuses: a 500 instead of the file).
+        data={
+            "filters": {name: request.GET[name] for name in form.fields if request.GET.get(name)},
+            "rows": rows,
+            "contacts": contacts,
+        },
         public_change=False,
     )
     return response

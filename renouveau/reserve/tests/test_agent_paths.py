@@ -257,3 +257,19 @@ def test_leaving_the_reserve_also_frees_the_places_and_tells_the_organiser(perso
     assert "Awa a quitté la réserve citoyenne." in told[0].body
     entry = AuditLog.objects.get(action="reserve.mission_withdrawn")
     assert entry.data["cause"] == "left" and entry.actor == personas["resident"]
+
+
+# ------------------------------------------------------------------ defects met on the way
+
+
+def test_the_volunteers_export_with_a_nul_character_in_the_query_is_not_a_500(
+    client, personas, signed_up
+):
+    """The audit line recorded the raw query string, which PostgreSQL's JSON refuses when it
+    holds a NUL character (an unknown parameter is ignored by the filter form)."""
+    client.force_login(personas["crisis_agent"])
+    url = reverse("reserve:volunteer_export")
+    response = client.get(url, {"utm": "\x00", "status": "active"})
+    assert response.status_code == 200
+    entry = AuditLog.objects.filter(action="reserve.volunteers_exported").latest("pk")
+    assert entry.data["filters"] == {"status": "active"} and entry.data["rows"] == 2
