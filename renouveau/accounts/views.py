@@ -37,9 +37,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             # The chosen e-mail language is the interface's too (and the header's switch
             # changes both).
             return set_language_cookie(redirect("accounts:profile"), request.user.language)
-        return render(request, "accounts/profile.html", {"form": form}, status=400)
-    organisations = request.user.organisations.all()
-    return render(request, "accounts/profile.html", {"form": form, "organisations": organisations})
+        return render(request, "accounts/profile.html", _profile_context(request, form), status=400)
+    return render(request, "accounts/profile.html", _profile_context(request, form))
+
+
+def _profile_context(request: HttpRequest, form: ProfileForm) -> dict:
+    from renouveau.core.home import my_sections
+
+    return {
+        "form": form,
+        "organisations": request.user.organisations.all(),
+        "participation": my_sections(request.user),
+    }
 
 
 @login_required

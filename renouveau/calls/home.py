@@ -41,3 +41,24 @@ def home_section() -> Section | None:
         more_label=_("Tous les appels à projets"),
         entries=entries[:3],
     )
+
+
+def my_section(user) -> Section | None:
+    from .selectors import submission_list_of_user
+
+    submissions = submission_list_of_user(user=user)[:3]
+    return Section(
+        order=20,
+        heading=_("Mes projets déposés"),
+        more_url=reverse("calls:mine"),
+        more_label=_("Tous mes projets"),
+        entries=[
+            Entry(
+                title=submission.title,
+                url=submission.get_absolute_url(),
+                detail=submission.call.title,
+                badge=submission.get_status_display(),
+            )
+            for submission in submissions
+        ],
+    )

@@ -1,6 +1,8 @@
-"""What the home page shows "right now": each app may provide a ``<app>.home`` module with a
-``home_section()`` function returning a :class:`Section` (or ``None`` when it has nothing to
-show). Core discovers the modules as it discovers URLs, so apps plug in without editing core."""
+"""What the home page shows "right now" and what a signed-in person's account page shows of
+their participation: each app may provide a ``<app>.home`` module with a ``home_section()``
+function and/or a ``my_section(user)`` function, each returning a :class:`Section` (or ``None``
+when it has nothing to show). Core discovers the modules as it discovers URLs, so apps plug in
+without editing core."""
 
 from __future__ import annotations
 
@@ -23,13 +25,17 @@ class Entry:
     when_label: str = ""  # "Le", "Jusqu'au"...: what the date means
     badge: str = ""
 
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, datetime.datetime)
+
 
 @dataclass(frozen=True)
 class Section:
     order: int
     heading: str
-    more_url: str
-    more_label: str
+    more_url: str = ""
+    more_label: str = ""
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -42,16 +48,29 @@ def _providers():
             yield import_module(name)
 
 
-def home_sections() -> list[Section]:
-    """Every app's section that has entries, in the apps' order. One app's failure hides its
-    section (logged), never the home page."""
+def _sections(function: str, *args) -> list[Section]:
+    """Every app's section that has entries, in order. One app's failure hides its section
+    (logged), never the page."""
     sections = []
     for module in _providers():
+        provider = getattr(module, function, None)
+        if provider is None:
+            continue
         try:
-            section = module.home_section()
-        except Exception:  # noqa: BLE001 - a broken provider must not take the home page down
-            logger.exception("home section of %s failed", module.__name__)
+            section = provider(*args)
+        except Exception:  # noqa: BLE001 - a broken provider must not take the page down
+            logger.exception("%s of %s failed", function.replace("_", " "), module.__name__)
             continue
         if section is not None and section.entries:
             sections.append(section)
     return sorted(sections, key=lambda section: section.order)
+
+
+def home_sections() -> list[Section]:
+    """What is under way now, for everyone (the home page)."""
+    return _sections("home_section")
+
+
+def my_sections(user) -> list[Section]:
+    """The signed-in person's own participation, app by app (their account page)."""
+    return _sections("my_section", user)

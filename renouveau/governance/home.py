@@ -32,3 +32,35 @@ def home_section() -> Section | None:
             for meeting in meetings
         ],
     )
+
+
+def my_section(user) -> Section | None:
+    from .selectors import my_participation
+
+    participation = my_participation(user)
+    entries = [
+        Entry(
+            title=registration.meeting.title,
+            url=registration.meeting.get_absolute_url(),
+            detail=registration.meeting.body.name if registration.meeting.body else "",
+            when=registration.meeting.starts_at,
+            badge=_("Inscrit·e"),
+        )
+        for registration in participation["registrations"][:3]
+    ]
+    entries += [
+        Entry(
+            title=entry.meeting.title,
+            url=entry.meeting.get_absolute_url(),
+            when=entry.meeting.starts_at,
+            badge=_("Liste d'attente"),
+        )
+        for entry in participation["waiting"][:2]
+    ]
+    return Section(
+        order=40,
+        heading=_("Réunions publiques"),
+        more_url=reverse("governance:my_space"),
+        more_label=_("Ma participation aux instances"),
+        entries=entries,
+    )

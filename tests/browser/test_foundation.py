@@ -144,3 +144,31 @@ def test_home_page_on_a_phone(phone, plan):
     width = phone.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360 + 1, "no horizontal scrolling on a phone"
     assert phone.page.locator("text=Pas d'alerte, d'appel à projets").count() == 1
+
+
+def test_my_participation_on_the_account_page(browse, plan, personas):
+    from renouveau.core.demo import demo_loaders, reference_loaders
+    from renouveau.reserve.models import Signup
+
+    for _app, load in reference_loaders():
+        load()
+    for app, load in demo_loaders():
+        if app == "renouveau.reserve":
+            load()
+    signup = Signup.objects.select_related("volunteer__user", "mission").order_by(
+        "-mission__starts_at"
+    )[0]
+    user = signup.volunteer.user
+    user.set_password(PASSWORD)
+    user.save()
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    browse.login(user)
+    browse.goto("/compte/")  # axe-checked, with the participation cards
+    page = browse.page
+    assert page.locator("#participation-titre").count() == 1
+    page.click(f"a[href='{signup.mission.get_absolute_url()}']")
+    page.wait_for_url(f"**{signup.mission.get_absolute_url()}")
