@@ -2,6 +2,8 @@
 written through the app's pages, whose services write the audit log."""
 
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from .models import Alert, CrisisMode, Exercise, Registration, Subscription
 
@@ -19,9 +21,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
-    list_display = ("headline", "status", "msg_type", "severity", "state", "sent", "expires")
+    list_display = (
+        "headline",
+        "status",
+        "msg_type",
+        "severity",
+        "state",
+        "sent",
+        "expires",
+        "signal_count",
+    )
     list_filter = ("state", "status", "msg_type", "severity", "risk")
     search_fields = ("headline", "identifier", "event")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_signals=Count("signal_links"))
+
+    @admin.display(description=_("signalements d'origine"), ordering="n_signals")
+    def signal_count(self, alert):
+        return alert.n_signals
 
 
 @admin.register(Exercise)

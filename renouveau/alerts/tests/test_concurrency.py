@@ -74,3 +74,48 @@ def test_concurrent_fan_out_runs_send_each_email_once(personas, marseille, setti
     assert sum(outcomes) == 30, outcomes
     assert Notification.objects.filter(alert=alert).count() == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in subscribers)
+
+
+def test_concurrent_publications_tell_each_signal_reporter_once(personas, marseille):
+    from renouveau.reserve.tests.factories import make_signal
+
+    from .factories import alert_data
+
+    _require_postgresql()
+    crisis = personas["crisis_agent"]
+    reporters = [make_user(f"vigie{i}@example.org", commune=marseille) for i in range(5)]
+    signals = [make_signal(person, commune=marseille) for person in reporters]
+    draft = services.alert_create(actor=crisis, data=alert_data([marseille]), signals=signals)
+    mail.outbox.clear()
+    outcomes = _run_together(
+        list(range(6)), lambda _: services.alert_publish(actor=crisis, alert=draft) and "ok"
+    )
+    assert outcomes.count("ok") == 1, outcomes
+    assert outcomes.count("Cette alerte est déjà publiée.") == 5, outcomes
+    told = [m for m in mail.outbox if "a émis une alerte" in m.subject]
+    assert sorted(m.to[0] for m in told) == sorted(p.email for p in reporters)
+
+
+def test_concurrent_fan_out_of_an_update_dropping_a_commune_ends_it_once(
+    personas, marseille, territories
+):
+    from renouveau.territories.models import Commune
+
+    from .factories import alert_data
+
+    _require_postgresql()
+    aubagne = Commune.objects.get(insee="13005")
+    people = [make_user(f"aubagnais{i}@example.org", commune=aubagne) for i in range(12)]
+    for person in people:
+        services.subscription_add(user=person, commune=aubagne)
+    crisis = personas["crisis_agent"]
+    alert = published_alert(crisis, [marseille, aubagne])
+    update = services.update_draft_start(actor=crisis, alert=alert)
+    services.alert_edit(actor=crisis, alert=update, data=alert_data([marseille]))
+    update = services.alert_publish(actor=crisis, alert=update)  # first run, at commit
+    Notification.objects.filter(alert=update).delete()
+    mail.outbox.clear()
+    outcomes = _run_together(list(range(6)), lambda _: services.alert_notify(alert_id=update.pk))
+    assert sum(outcomes) == 12, outcomes
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert all(m.subject.startswith("Fin d'alerte pour votre commune") for m in mail.outbox)

@@ -316,3 +316,11 @@ def test_no_registration_nor_unregistration_once_the_exercise_has_started(
     # Someone not registered who asks to unregister is told so, nothing breaks.
     response = client.post(url, {"action": "cancel"}, follow=True)
     assert escape("Vous n'êtes pas inscrit à cet exercice.") in response.content.decode()
+
+
+def test_the_back_office_list_of_alerts_counts_their_signals(client, personas, crisis, signal):
+    services.alert_create(actor=crisis, data=_rewritten([signal.commune]), signals=[signal])
+    client.force_login(personas["administrator"])
+    page = client.get("/back-office/alerts/alert/")
+    assert page.status_code == 200
+    assert 'class="field-signal_count">1<' in page.content.decode()
