@@ -410,6 +410,12 @@ def mission_update_check(*, actor, mission: Mission, data: dict[str, Any]) -> in
         raise ValidationError(_("Une mission terminée ou annulée ne peut plus être modifiée."))
     _check_mission_commune(actor, data["commune"])
     _check_dates(data)
+    if _changed(mission.starts_at, data["starts_at"]) and data["starts_at"] <= timezone.now():
+        # Like a new mission (an edit that keeps a past start is allowed): the people signed
+        # up would be told of a date already gone.
+        raise ValidationError(
+            {"starts_at": _("Une mission ne peut pas être déplacée dans le passé.")}
+        )
     taken = mission.signups.count()
     if data["capacity"] < taken:
         raise ValidationError(

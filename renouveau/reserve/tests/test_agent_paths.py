@@ -273,3 +273,29 @@ def test_the_volunteers_export_with_a_nul_character_in_the_query_is_not_a_500(
     assert response.status_code == 200
     entry = AuditLog.objects.filter(action="reserve.volunteers_exported").latest("pk")
     assert entry.data["filters"] == {"status": "active"} and entry.data["rows"] == 2
+
+
+def test_a_mission_cannot_be_moved_into_the_past(client, personas, signed_up):
+    mission = signed_up
+    client.force_login(personas["metropolis_agent"])
+    url = reverse("reserve:mission_edit", args=[mission.pk])
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    mail.outbox.clear()
+    response = client.post(
+        url,
+        _form(
+            mission,
+            starts_at=past.strftime("%Y-%m-%dT%H:%M"),
+            ends_at=(past + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        ),
+    )
+    assert response.status_code == 400
+    assert "ne peut pas être déplacée dans le passé" in response.content.decode()
+    assert _moved(mission) == []
+    # A mission already started keeps its start through an edit of its description.
+    Mission.objects.filter(pk=mission.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    mission.refresh_from_db()
+    response = client.post(url, _form(mission, description="Apporter des gants."))
+    assert response.status_code == 302
