@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,6 +55,9 @@ def _message(exc: ValidationError | PermissionDenied) -> str:
     return str(exc) or _("Action impossible.")
 
 
+POINTS = re.compile(r"-?[0-9]{1,9}")
+
+
 def _choices_from_post(request: HttpRequest, envelope: Envelope) -> dict:
     if envelope.ballot_type == BallotType.CUMULATIVE:
         choices = {}
@@ -61,7 +66,9 @@ def _choices_from_post(request: HttpRequest, envelope: Envelope) -> dict:
                 value = value.strip()
                 if value in ("", "0"):
                     continue
-                if not value.lstrip("-").isdigit():
+                # ASCII digits, one optional minus sign ("--5" and "²" passed str.isdigit()
+                # checks, then int() failed: a 500), and no absurd length.
+                if not POINTS.fullmatch(value):
                     raise ValidationError(_("Le nombre de points doit être un nombre entier."))
                 choices[key.removeprefix("points-")] = int(value)
         return choices
@@ -128,7 +135,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             "ballot": ballot,
             "error": error,
             "spent": spent,
-            "points_used": sum(int(v) for v in selected.values() if str(v).isdigit()),
+            "points_used": sum(v for v in selected.values() if isinstance(v, int) and v > 0),
             "ineligible": ineligible,
             "vote_open": call.phase == Phase.VOTE,
             "can_vote": call.phase == Phase.VOTE and ineligible is None,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from renouveau.core.forms import form_add_errors
-from renouveau.core.pagination import paginate
+from renouveau.core.pagination import PAGE_NUMBER, paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.plan.models import Workstream
 from renouveau.territories.models import Commune
@@ -78,8 +78,10 @@ def _submission_context(request: HttpRequest, submission: Submission, **extra) -
 
 
 def _int_or_none(value: str | None) -> int | None:
+    """A filter's id, or None: ASCII digits only (``str.isdigit()`` accepts "²", which
+    ``int()`` refuses: it was a 500) and no absurd length."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if PAGE_NUMBER.fullmatch(value) else None
 
 
 # ---------------------------------------------------------------- calls

@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
+from renouveau.core.pagination import PAGE_NUMBER
+
 from .models import Indicator, Measurement, Project
 from .selectors import indicator_list, project_detail_queryset
 
@@ -135,7 +137,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         chantier = params.get("chantier", "")
         if chantier:
-            if not chantier.isdigit():
+            if not PAGE_NUMBER.fullmatch(chantier):  # ASCII digits ("²" passed isdigit())
                 raise serializers.ValidationError({"chantier": "Indiquez un numéro de chantier."})
             queryset = queryset.filter(workstreams__number=int(chantier))
         if params.get("territoire"):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from renouveau.core.pagination import paginate
+from renouveau.core.pagination import PAGE_NUMBER, paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.plan.models import Workstream
 from renouveau.plan.selectors import plan_current
@@ -303,7 +303,9 @@ def _manage_action(form_name: str, form_class, handle):
         kwargs, extra = {}, {}
         if form_class is MeasurementForm:
             raw = request.POST.get("indicator_id", "")
-            indicator = project.indicators.filter(pk=int(raw) if raw.isdigit() else 0).first()
+            indicator = project.indicators.filter(
+                pk=int(raw) if PAGE_NUMBER.fullmatch(raw) else 0
+            ).first()
             if indicator is None:
                 raise Http404(_("Cet indicateur n'existe pas pour ce projet."))
             kwargs["prefix"] = f"m{indicator.pk}"

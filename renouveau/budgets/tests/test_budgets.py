@@ -363,6 +363,32 @@ def test_vote_page_casts_changes_and_refuses_clearly(voting, client, personas):
     assert Ballot.objects.count() == 1
 
 
+def test_malformed_points_are_a_french_400_not_a_500(voting, client, personas):
+    call, envelope, (jardin, velos, fresque, bancs) = voting
+    envelope.ballot_type = BallotType.CUMULATIVE
+    envelope.points_total = 10
+    envelope.save()
+    resident = personas["resident"]
+    resident.birth_year = 1990
+    resident.save()
+    client.force_login(resident)
+    url = reverse("budgets:vote", args=[envelope.pk])
+    # "--5" and "²" passed the old str.isdigit() check, then int() raised: a 500.
+    for junk in ("--5", "²", "-", "1.5", "9" * 5000, "\x00", "1e3"):
+        response = client.post(url, {f"points-{jardin.pk}": junk})
+        assert response.status_code == 400, junk
+        assert "nombre entier" in response.content.decode()
+    assert not Ballot.objects.exists()
+    assert client.post(url, {f"points-{jardin.pk}": " 4 "}).status_code == 302
+    assert Ballot.objects.get().choices == {str(jardin.pk): 4}
+    agent = personas["metropolis_agent"]
+    client.force_login(agent)
+    paper = reverse("budgets:paper", args=[envelope.pk])
+    response = client.post(paper, {"reference": "A-1", f"points-{jardin.pk}": "--5"})
+    assert response.status_code == 400
+    assert Ballot.objects.count() == 1
+
+
 def test_ballot_path_keeps_the_envelope_but_sees_every_change_at_once(
     voting, client, personas, django_assert_num_queries
 ):

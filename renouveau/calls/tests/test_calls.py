@@ -535,3 +535,16 @@ def test_optional_location_is_both_coordinates_in_range(plan, client, resident, 
         "openstreetmap.org/?mlat=43.300000"
         in client.get(submission.get_absolute_url()).content.decode()
     )
+
+
+def test_project_list_filters_ignore_junk_ids_instead_of_failing(plan, client, personas, marseille):
+    call = make_call(Phase.VOTE)
+    make_submission(call, personas["resident"], commune=marseille, title="Jardin partagé")
+    url = reverse("calls:projects", args=[call.slug])
+    # "²" passes str.isdigit() but not int(): the filter was a 500.
+    for junk in ("²", "٣", "9" * 40, "-1", "abc", "\x00"):
+        for param in ("commune", "chantier"):
+            response = client.get(url, {param: junk})
+            assert response.status_code == 200, (param, junk)
+            assert "Jardin partagé" in response.content.decode()
+    assert client.get(url, {"commune": str(marseille.pk)}).status_code == 200

@@ -336,6 +336,8 @@ def test_api_projects_and_indicators(client, plan, transport):
     assert {"status", "progress", "score"} <= set(item)
     assert client.get("/api/v1/projects/?chantier=1").json()["count"] == 0
     assert client.get("/api/v1/projects/?chantier=x").status_code == 400
+    # "²" passes str.isdigit() but not int(): it was a 500.
+    assert client.get("/api/v1/projects/?chantier=²").status_code == 400
     assert client.get("/api/v1/projects/?status=zzz").status_code == 400
     assert client.get("/api/v1/indicators/").json()["count"] == 1
     schema = client.get("/api/v1/schema/").content.decode()
