@@ -42,6 +42,8 @@ class IdeaForm(forms.ModelForm):
             initial=getattr(user, "commune_id", None),
             widget=FastSelect,
         )
+        # Radio buttons: no "---------" choice ticked in advance (the field stays required).
+        self.fields["kind"].choices = Idea.Kind.choices
         self.fields["workstream"].queryset = Workstream.objects.order_by("number")
         self.fields["workstream"].empty_label = _("— Je ne sais pas —")
         self.fields["latitude"].widget = forms.NumberInput(attrs={"step": "any"})

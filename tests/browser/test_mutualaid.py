@@ -201,3 +201,32 @@ def test_a_long_word_or_url_does_not_widen_the_page_on_a_phone(phone, adults, ma
         phone.goto(path)
         width = phone.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360 + 1, f"{path} is {width} px wide on a phone"
+
+
+def test_forms_sent_empty_show_accessible_french_errors(browse, adults, marseille):
+    """A resident who sends a form without filling it (keyboard only: Enter in the first
+    field) gets the form back with French errors tied to the fields, axe-clean."""
+    page = browse.page
+    browse.login(adults["resident"])
+    for path, first in (
+        ("/entraide/offres/nouvelle/", "#id_title"),
+        ("/entraide/demandes/nouvelle/", "#id_title"),
+        ("/idees/nouvelle/", "#id_title"),
+    ):
+        browse.goto(path)
+        page.eval_on_selector("main form:has(#id_title)", "form => { form.noValidate = true; }")
+        page.fill("#id_expires_on", "") if page.locator("#id_expires_on").count() else None
+        page.focus(first)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        browse.check()
+        assert "Ce champ est obligatoire" in page.content(), path
+        invalid = page.locator("[aria-invalid=true]")
+        assert invalid.count() >= 1, path
+        described = invalid.first.evaluate(
+            "e => (e.closest('fieldset') || e).getAttribute('aria-describedby') || ''"
+        )
+        assert described and page.locator(f"#{described.split()[-1]}").count() == 1, path
+    # The idea's nature is two radio buttons, none ticked in advance (no "---------").
+    assert page.locator("input[name=kind]").count() == 2
+    assert page.locator("input[name=kind]:checked").count() == 0
