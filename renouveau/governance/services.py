@@ -126,7 +126,22 @@ def membership_update(*, actor, membership: Membership, data: dict[str, Any]) ->
 # Meetings ------------------------------------------------------------------------------------
 
 
+# A meeting's dates stay within these years: a year 1 typed in a form was stored by PostgreSQL
+# as a date before Christ (the local offset moves it before 0001-01-01 UTC) that no page could
+# read back (every list showing it answered 500).
+MEETING_YEARS = (2000, 2100)
+
+
 def meeting_check(data: dict[str, Any]) -> None:
+    for name in ("starts_at", "ends_at"):
+        value = data.get(name)
+        if value and not MEETING_YEARS[0] <= value.year <= MEETING_YEARS[1]:
+            raise ValidationError(
+                {
+                    name: _("Indiquez une date entre %(first)d et %(last)d.")
+                    % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
+                }
+            )
     if data.get("ends_at") and data.get("starts_at") and data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends_at": _("La fin doit être après le début.")})
     if data.get("capacity") is not None and not data.get("is_public"):

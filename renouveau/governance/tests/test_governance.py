@@ -1165,3 +1165,31 @@ def test_the_seed_stays_secret_until_the_draw(client, admin_client, rf, personas
         body=open_draw.body, title="Autre", description="x", seats=1, closes_on=open_draw.closes_on
     )
     assert other.seed != seed
+
+
+def test_a_meeting_dated_year_1_is_refused_not_stored_before_christ(client, personas, reference):
+    """Year 1 in Paris is before 0001-01-01 UTC: PostgreSQL stored it as a date BC that no
+    page could read back (every list showing the meeting answered 500)."""
+    meeting = make_meeting(reference[CONVENTION])
+    client.force_login(personas["metropolis_agent"])
+    form = {
+        "body": meeting.body_id,
+        "title": "Réunion",
+        "starts_at": "0001-01-01T00:00",
+        "ends_at": "0001-01-01T02:00",
+        "location": "Salle du conseil",
+        "agenda": "Ordre du jour",
+        "is_public": "on",
+        "capacity": "10",
+    }
+    for url in (
+        reverse("governance:meeting_create"),
+        reverse("governance:meeting_edit", args=[meeting.pk]),
+    ):
+        response = client.post(url, form)
+        assert response.status_code == 400
+        assert "Indiquez une date entre 2000 et 2100." in response.content.decode()
+    assert Meeting.objects.count() == 1
+    meeting.refresh_from_db()
+    assert meeting.starts_at.year >= 2000
+    assert client.get(reverse("governance:meetings"), {"quand": "passees"}).status_code == 200
