@@ -91,8 +91,11 @@ def envelope_save(*, actor, envelope: Envelope) -> Envelope:
 # ---------------------------------------------------------------- eligibility and ballots
 
 
-def voter_ineligibility(user, envelope: Envelope) -> str | None:
-    """``None`` when ``user`` may vote in ``envelope``, else the French reason why not."""
+def voter_ineligibility(user, envelope: Envelope, *, other_territory: bool = True) -> str | None:
+    """``None`` when ``user`` may vote in ``envelope``, else the French reason why not.
+
+    With ``other_territory`` (the default), a ballot already cast in another Territoire's
+    envelope of the same call is a reason too (``ballot_cast`` checks it under a lock)."""
     if not getattr(user, "is_authenticated", False):
         return _("Connectez-vous pour voter.")
     if getattr(user, "erased_at", None):
@@ -115,7 +118,34 @@ def voter_ineligibility(user, envelope: Envelope) -> str | None:
             ) % {"age": minimum}
         if timezone.now().year - user.birth_year < minimum:
             return _("Le vote est ouvert à partir de %(age)s ans.") % {"age": minimum}
+    if other_territory and envelope.territory_id:
+        other = _other_territory_ballot(user, envelope)
+        if other is not None:
+            return _other_territory_message(other)
     return None
+
+
+def _other_territory_ballot(user, envelope: Envelope) -> Envelope | None:
+    """The envelope of another Territoire of the same call in which ``user`` has a ballot.
+
+    The commune of residence comes from the profile, which its owner may change: without this,
+    moving one's commune from Territoire to Territoire gave one ballot in each of them."""
+    ballot = (
+        Ballot.objects.filter(
+            voter=user, envelope__call_id=envelope.call_id, envelope__territory__isnull=False
+        )
+        .exclude(envelope_id=envelope.pk)
+        .select_related("envelope")
+        .first()
+    )
+    return ballot.envelope if ballot is not None else None
+
+
+def _other_territory_message(other: Envelope) -> str:
+    return _(
+        "Vous avez déjà voté dans l'enveloppe « %(name)s » de cet appel : chaque habitant vote "
+        "pour un seul Territoire. Pour voter ici, retirez d'abord ce bulletin-là."
+    ) % {"name": other.name}
 
 
 def _territory_of(user) -> int | None:
@@ -319,10 +349,12 @@ def ballot_cast(*, voter, envelope: Envelope, choices: dict) -> Ballot:
         envelope = Envelope.objects.select_related("call", "territory").get(pk=envelope.pk)
     if envelope.call.phase != Phase.VOTE:
         raise PermissionDenied(_("Le vote n'est pas ouvert."))
-    reason = voter_ineligibility(voter, envelope)
+    reason = voter_ineligibility(voter, envelope, other_territory=False)
     if reason:
         raise PermissionDenied(reason)
     clean = ballot_clean(envelope=envelope, choices=choices, costs=_envelope_costs(envelope))
+    if envelope.territory_id:
+        return _ballot_cast_territory(voter=voter, envelope=envelope, choices=clean)
     # The log says that this person voted (like signing the register), never for what. Ballots
     # stay secret until the results: no public page changes (no page-cache invalidation).
     if connection.vendor == "postgresql":
@@ -336,6 +368,26 @@ def ballot_cast(*, voter, envelope: Envelope, choices: dict) -> Ballot:
             obj=envelope,
             public_change=False,
         )
+    return ballot
+
+
+@transaction.atomic
+def _ballot_cast_territory(*, voter, envelope: Envelope, choices: dict) -> Ballot:
+    """A ballot in a Territoire's envelope: one Territoire per voter and call. The voter's row
+    is locked so that two ballots sent at once to two Territoires cannot both pass the check."""
+    from renouveau.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=voter.pk).values_list("pk", flat=True).first()
+    other = _other_territory_ballot(voter, envelope)
+    if other is not None:
+        raise PermissionDenied(_other_territory_message(other))
+    ballot, created = _upsert_online(voter=voter, envelope=envelope, choices=choices)
+    log_action(
+        actor=voter,
+        action="budgets.ballot_cast" if created else "budgets.ballot_changed",
+        obj=envelope,
+        public_change=False,
+    )
     return ballot
 
 

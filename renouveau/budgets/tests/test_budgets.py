@@ -129,6 +129,53 @@ def test_eligibility_territory_and_age(voting, personas, territories):
     assert Territory.objects.count() == 6
 
 
+def test_one_territoire_per_voter_even_after_moving_commune(voting, personas, client, marseille):
+    """The commune comes from the profile, which its owner may edit: moving from Territoire to
+    Territoire used to give one ballot in each Territoire's envelope of the call."""
+    from renouveau.territories.models import Commune
+
+    call, envelope, (jardin, velos, fresque, bancs) = voting
+    envelope.name, envelope.territory = "Marseille-Provence", marseille.territory
+    envelope.save()
+    aix = Commune.objects.get(insee="13001")
+    pays_aix = Envelope.objects.create(
+        call=call, name="Pays d'Aix", territory=aix.territory, amount=Decimal(5000)
+    )
+    arbres = make_submission(
+        call, personas["resident"], commune=aix, cost=3000, status="accepted", title="Arbres"
+    )
+    resident = personas["resident"]
+    resident.birth_year = 1990
+    resident.save()
+    client.force_login(resident)
+    marseille_url = reverse("budgets:vote", args=[envelope.pk])
+    aix_url = reverse("budgets:vote", args=[pays_aix.pk])
+    assert client.post(marseille_url, {"projects": [jardin.pk, velos.pk]}).status_code == 302
+    resident.commune = aix
+    resident.save()
+    response = client.post(aix_url, {"projects": [arbres.pk]})
+    assert response.status_code == 403
+    assert "déjà voté dans l&#x27;enveloppe « Marseille-Provence »" in response.content.decode()
+    assert "déjà voté" in client.get(aix_url).content.decode()  # said before trying, too
+    assert list(Ballot.objects.values_list("envelope_id", flat=True)) == [envelope.pk]
+    # Moving for real: withdraw the old ballot (allowed whatever the commune), then vote.
+    assert client.post(reverse("budgets:withdraw", args=[envelope.pk])).status_code == 302
+    assert client.post(aix_url, {"projects": [arbres.pk]}).status_code == 302
+    assert list(Ballot.objects.values_list("envelope_id", flat=True)) == [pays_aix.pk]
+    assert AuditLog.objects.filter(action="budgets.ballot_cast").count() == 2
+    # Theme or global envelopes of another call are not concerned.
+    other = make_call(Phase.VOTE, slug="autre-appel")
+    global_envelope = Envelope.objects.create(call=other, name="Métropole", amount=Decimal(9000))
+    make_submission(other, resident, commune=marseille, cost=100, status="accepted", title="X")
+    x = Submission.objects.get(title="X")
+    assert (
+        client.post(
+            reverse("budgets:vote", args=[global_envelope.pk]), {"projects": [x.pk]}
+        ).status_code
+        == 302
+    )
+
+
 PERMS = {
     "budgets.vote": {Phase.VOTE: {"resident"}},
     "budgets.record_paper": {Phase.VOTE: {"commune_agent", "metropolis_agent", "administrator"}},
