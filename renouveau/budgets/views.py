@@ -314,7 +314,7 @@ def tracked_project(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "project": project,
             "updates": project.updates.select_related("author")[:50],
-            "can_edit": request.user.has_perm("budgets.track_project", project.envelope),
+            "can_edit": request.user.has_perm("budgets.track_project", project),
         },
     )
 
@@ -323,7 +323,7 @@ def tracked_project(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tracked_project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_object_or_404(tracked_project_list(), pk=pk)
-    if not request.user.has_perm("budgets.track_project", project.envelope):
+    if not request.user.has_perm("budgets.track_project", project):
         raise PermissionDenied(_("Seuls les agents suivent la réalisation des projets lauréats."))
     form = TrackedProjectForm(request.POST or None, instance=TrackedProject.objects.get(pk=pk))
     if request.method == "POST":

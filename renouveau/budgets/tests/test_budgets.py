@@ -584,6 +584,49 @@ def test_tracked_projects_are_public_and_updated_by_agents(voting, marseille, pe
     )
 
 
+def test_commune_agents_act_only_where_they_are_agents(voting, marseille, personas, client):
+    """An agent of Marseille used to edit the progress of a winner in Aix and type in paper
+    ballots of the Pays d'Aix's envelope."""
+    from renouveau.territories.models import Commune
+
+    call, envelope, (jardin, velos, *_rest) = voting
+    aix = Commune.objects.get(insee="13001")
+    pays_aix = Envelope.objects.create(
+        call=call, name="Pays d'Aix", territory=aix.territory, amount=Decimal(5000)
+    )
+    envelope.name, envelope.territory = "Marseille-Provence", marseille.territory
+    envelope.save()
+    arbres = make_submission(
+        call, personas["resident"], commune=aix, cost=3000, status="accepted", title="Arbres"
+    )
+    agent = personas["commune_agent"]  # agent of Marseille
+    client.force_login(agent)
+    paper = {"reference": "P-1", "projects": [arbres.pk]}
+    assert client.get(reverse("budgets:paper", args=[pays_aix.pk])).status_code == 403
+    assert client.post(reverse("budgets:paper", args=[pays_aix.pk]), paper).status_code == 403
+    assert not Ballot.objects.exists()
+    own = {"reference": "P-1", "projects": [jardin.pk, velos.pk]}
+    assert client.post(reverse("budgets:paper", args=[envelope.pk]), own).status_code == 302
+    assert personas["metropolis_agent"].has_perm("budgets.record_paper", pays_aix)
+    services.ballot_record_paper(
+        agent=personas["metropolis_agent"], envelope=pays_aix, reference="A-1", choices=ids(arbres)
+    )
+
+    move_call(call, Phase.RESULTS)
+    services.results_compute(call=call)
+    in_aix = TrackedProject.objects.get(submission=arbres)
+    in_marseille = TrackedProject.objects.get(submission=jardin)
+    update = {"status": "in_progress", "progress": 30, "spent": 100}
+    assert client.post(reverse("budgets:tracked_edit", args=[in_aix.pk]), update).status_code == 403
+    page = client.get(reverse("budgets:tracked", args=[in_aix.pk])).content.decode()
+    assert "Publier un point d" not in page
+    response = client.post(reverse("budgets:tracked_edit", args=[in_marseille.pk]), update)
+    assert response.status_code == 302
+    in_aix.refresh_from_db()
+    assert in_aix.progress == 0
+    assert personas["metropolis_agent"].has_perm("budgets.track_project", in_aix)
+
+
 def test_erasure_keeps_the_ballot_but_forgets_the_voter(voting, personas):
     from renouveau.accounts.services import user_erase, user_export_data
 
