@@ -394,6 +394,23 @@ def registration_create(*, user, meeting: Meeting) -> Registration:
 
 
 @transaction.atomic
+def meeting_document_remove(*, actor, document: MeetingDocument) -> None:
+    """Withdraw a document from a meeting; an uploaded file is deleted after the commit."""
+    meeting = document.meeting
+    stored = document.file.name if document.file else ""
+    log_action(
+        actor=actor,
+        action="governance.document_removed",
+        obj=meeting,
+        data={"title": document.title, "file": document.filename, "url": document.url},
+    )
+    document.delete()
+    if stored:
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
 def registrants_exported(*, actor, meeting: Meeting) -> None:
     """Personal data leaves the platform: the export is logged."""
     log_action(

@@ -47,6 +47,11 @@ urlpatterns = [
         views.meeting_document_file,
         name="meeting_document_file",
     ),
+    path(
+        "reunions/<int:pk>/documents/<int:document>/retirer/",
+        views.meeting_document_remove,
+        name="meeting_document_remove",
+    ),
     path("tirages/", views.draw_list, name="draws"),
     path("tirages/nouveau/", views.draw_create, name="draw_create"),
     path("tirages/<int:pk>/", views.draw_detail, name="draw"),

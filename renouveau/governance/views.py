@@ -399,6 +399,17 @@ def meeting_document(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required("governance.manage_meeting", **MANAGE_MEETING)
+@require_POST
+def meeting_document_remove(request: HttpRequest, pk: int, document: int) -> HttpResponse:
+    item = get_object_or_404(
+        MeetingDocument.objects.select_related("meeting"), pk=document, meeting_id=pk
+    )
+    services.meeting_document_remove(actor=request.user, document=item)
+    messages.success(request, _("Le document est retiré."))
+    return redirect(item.meeting)
+
+
 def meeting_document_file(request: HttpRequest, pk: int, document: int, filename: str):
     """An uploaded PDF, as an attachment under its safe name (the URL's name is cosmetic)."""
     item = get_object_or_404(MeetingDocument, pk=document, meeting_id=pk)

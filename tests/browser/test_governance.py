@@ -172,3 +172,30 @@ def test_a_resident_joins_the_waiting_list_and_gets_the_freed_seat(browse, gover
     browse.goto(f"/gouvernance/reunions/{meeting.pk}/inscrits/")
     expect(page.get_by_text("depuis la liste d'attente")).to_be_visible()
     expect(page.get_by_role("rowheader", name="ailleurs@example.org")).to_be_visible()
+
+
+def test_an_organiser_uploads_a_pdf_document(browse, governance, personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    page = browse.page
+    meeting = Meeting.objects.filter(capacity__isnull=False).order_by("starts_at").first()
+    browse.login(personas["metropolis_agent"])
+    browse.goto(f"/gouvernance/reunions/{meeting.pk}/documents/")
+    page.get_by_label("Titre du document").fill("Diaporama de la séance")
+    not_pdf = {"name": "notes.pdf", "mimeType": "application/pdf", "buffer": b"<html></html>"}
+    page.get_by_label("Fichier PDF").set_input_files(files=[not_pdf])
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Ce fichier n'est pas un PDF.")).to_be_visible()
+    browse.check()
+    pdf = {"name": "diapo.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    page.get_by_label("Fichier PDF").set_input_files(files=[pdf])
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("link", name="Diaporama de la séance")).to_be_visible()
+    browse.check()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Diaporama de la séance").click()
+    assert download_info.value.suggested_filename == "diaporama-de-la-seance.pdf"
+    page.get_by_role("button", name="Retirer le document « Diaporama de la séance »").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("link", name="Diaporama de la séance")).to_have_count(0)

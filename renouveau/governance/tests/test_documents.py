@@ -68,6 +68,7 @@ def test_an_organiser_uploads_a_pdf_served_as_an_attachment(client, personas, me
         'attachment; filename="budget-2026-synthese-etcpasswd-x-evil-1.pdf"'
     )
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "sandbox"
     assert b"".join(download.streaming_content) == PDF
     # The document of another meeting, or a link, is not served through this address.
     other = make_meeting(meeting.body)
@@ -117,3 +118,32 @@ def test_only_the_organisers_upload(client, personas, meeting):
     client.force_login(personas["resident"])
     assert _upload(client, meeting).status_code == 403
     assert not MeetingDocument.objects.exists()
+
+
+def test_an_organiser_withdraws_a_document_and_its_file(
+    client, personas, meeting, tmp_path, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["metropolis_agent"])
+    _upload(client, meeting)
+    document = MeetingDocument.objects.get()
+    stored = tmp_path / document.file.name
+    assert stored.exists()
+    url = reverse("governance:meeting_document_remove", args=[meeting.pk, document.pk])
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    assert url in page
+    client.force_login(personas["resident"])
+    assert client.post(url).status_code == 403
+    assert reverse("governance:meeting_document_remove", args=[meeting.pk, document.pk]) not in (
+        client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    )
+    client.force_login(personas["metropolis_agent"])
+    assert client.get(url).status_code == 405
+    other = make_meeting(meeting.body)
+    wrong = reverse("governance:meeting_document_remove", args=[other.pk, document.pk])
+    assert client.post(wrong).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert not MeetingDocument.objects.exists()
+    assert not stored.exists()
+    log = AuditLog.objects.get(action="governance.document_removed")
+    assert log.data["file"] == "diaporama.pdf"
