@@ -293,7 +293,13 @@ def match_done(*, actor, match: Match) -> Match:
     match.done_at = timezone.now()
     match.save(update_fields=["status", "done_at", "updated_at"])
     request = match.request
-    if not request.matches.filter(status=Match.Status.ACCEPTED).exists():
+    # Done when every helper it asked for came: a request for two helpers with one found
+    # stays open for the second.
+    done = request.matches.filter(status=Match.Status.DONE).count()
+    if (
+        done >= request.helpers_needed
+        and not request.matches.filter(status=Match.Status.ACCEPTED).exists()
+    ):
         HelpRequest.objects.filter(pk=request.pk).update(status=PostStatus.DONE)
     log_action(actor=actor, action="mutualaid.match_done", obj=match)
     return match

@@ -475,6 +475,29 @@ def test_accepting_does_not_share_contacts_once_a_post_is_hidden_or_expired_or_b
     _secrets_absent(client.get(match.get_absolute_url()).content.decode())
 
 
+def test_a_request_for_two_helpers_stays_open_when_the_first_is_done(adults):
+    resident = adults["resident"]
+    request = make_request(resident, helpers_needed=2)
+    first = services.match_propose(
+        actor=adults["association_member"],
+        offer=make_offer(adults["association_member"]),
+        request=request,
+    )
+    services.match_answer(actor=resident, match=first, accept=True)
+    services.match_done(actor=resident, match=first)
+    request.refresh_from_db()
+    assert request.status == PostStatus.OPEN  # still looking for a second helper
+    second = services.match_propose(
+        actor=adults["outsider"], offer=make_offer(adults["outsider"]), request=request
+    )
+    services.match_answer(actor=resident, match=second, accept=True)
+    request.refresh_from_db()
+    assert request.status == PostStatus.MATCHED
+    services.match_done(actor=resident, match=second)
+    request.refresh_from_db()
+    assert request.status == PostStatus.DONE
+
+
 # Expiry -----------------------------------------------------------------------------------
 
 
