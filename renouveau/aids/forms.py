@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.plan.models import Imperative, Workstream
@@ -220,6 +221,18 @@ class AidForm(forms.ModelForm):
         self.fields["funders"].queryset = Funder.objects.order_by("name")
         self.fields["instructing_bodies"].queryset = Funder.objects.order_by("name")
         self.fields["external_id"].required = False
+        # As the CSV import: no negative amount or rate, no rate over 100 % (an aid saved here
+        # must export and re-import).
+        for name in ("amount_min", "amount_max", "rate_min", "rate_max"):
+            field = self.fields[name]
+            field.validators.append(MinValueValidator(0, _("Indiquez un nombre positif.")))
+            field.widget.attrs["min"] = "0"
+        for name in ("rate_min", "rate_max"):
+            field = self.fields[name]
+            field.validators.append(
+                MaxValueValidator(100, _("Un taux ne dépasse pas %(limit_value)s %%."))
+            )
+            field.widget.attrs["max"] = "100"
         self.fields["deliberation"].queryset = self.fields["deliberation"].queryset.order_by(
             "session_date", "body", "position"
         )

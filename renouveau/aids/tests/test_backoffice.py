@@ -74,6 +74,23 @@ def _form_data(owner, **extra):
     return data
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"amount_min": "-50"}, "Indiquez un nombre positif."),
+        ({"rate_max": "150"}, "Un taux ne dépasse pas 100 %."),
+        ({"rate_min": "-1"}, "Indiquez un nombre positif."),
+    ],
+)
+def test_negative_amounts_and_rates_over_100_are_refused(client, personas, funders, extra, message):
+    """The CSV import refuses them: an aid saved from the form must export and re-import."""
+    client.force_login(personas["commune_agent"])
+    response = client.post("/aides/gestion/nouvelle/", _form_data(funders["marseille"], **extra))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Aid.objects.exists()
+
+
 def test_full_workflow_with_history(client, personas, funders):
     editor = personas["commune_agent"]
     marseille = funders["marseille"]
