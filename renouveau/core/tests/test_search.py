@@ -315,3 +315,45 @@ def test_search_page_is_translated(client, content):
     assert "Résultats pour" not in body
     body = client.get("/recherche/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Type one or a few words" in body
+
+
+def test_governance_meetings_and_recommendations_are_found(client, content):
+    from renouveau.governance.models import Body, Meeting, Recommendation
+    from renouveau.governance.reference import load
+
+    load()
+    body = Body.objects.order_by("pk").first()
+    start = timezone.now() + datetime.timedelta(days=5)
+    meeting = Meeting.objects.create(
+        body=body, title="Séance plénière", agenda=f"Point sur le quartier {WORD}",
+        starts_at=start, ends_at=start + datetime.timedelta(hours=2), location="Pharo",
+    )  # fmt: skip
+    recommendation = Recommendation.objects.create(
+        body=body, number="R-1", title=f"Ombrager {WORD}", text="Planter des arbres.",
+        made_on=timezone.localdate(),
+    )  # fmt: skip
+    page = client.get("/recherche/", {"q": "zéphyrin"}).content.decode()
+    assert meeting.get_absolute_url() in links(page)
+    assert recommendation.get_absolute_url() in links(page)
+    assert "/gouvernance/recommandations/?q=z%C3%A9phyrin" in page
+
+
+def test_the_plan_chantiers_and_deliberations_are_found(client, plan):
+    from renouveau.plan.models import Deliberation, Workstream
+
+    workstream = Workstream.objects.get(title__startswith="Engager un « Pacte de relocalisation")
+    page = client.get("/recherche/", {"q": "pacte RELOCALISATION"}).content.decode()
+    assert workstream.get_absolute_url() in links(page)
+    deliberation = Deliberation.objects.filter(title__contains="AMP 2R").first()
+    page = client.get("/recherche/", {"q": deliberation.number}).content.decode()
+    assert 'href="/plan/deliberations/"' in page and "Délibérations" in page
+
+
+def test_an_erased_account_s_posts_leave_the_search(client, content, personas):
+    from renouveau.accounts.services import user_erase
+
+    user_erase(user=personas["resident"])
+    page = client.get("/recherche/", {"q": WORD}).content.decode()
+    assert content["offer"].get_absolute_url() not in links(page)
+    assert content["idea"].get_absolute_url() in links(page)  # kept, anonymously
+    assert "Awa" not in page and "habitante@example.org" not in page
