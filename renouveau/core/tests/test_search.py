@@ -357,3 +357,14 @@ def test_an_erased_account_s_posts_leave_the_search(client, content, personas):
     assert content["offer"].get_absolute_url() not in links(page)
     assert content["idea"].get_absolute_url() in links(page)  # kept, anonymously
     assert "Awa" not in page and "habitante@example.org" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["%", "_ %", "\\", "l'école", "vélo’s", "😀 vélo", "SELECT * FROM aids_aid;", "a & b | !c",
+     "<script>alert(1)</script>", "œuvre", "x" * 200, "ß", "٣", "-1", "13055"],
+)  # fmt: skip
+def test_odd_queries_never_fail(client, content, query):
+    response = client.get("/recherche/", {"q": query})
+    assert response.status_code == 200, query
+    assert "<script>alert(1)</script>" not in response.content.decode()
