@@ -237,6 +237,7 @@ def flag_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         target = _idea_or_404(request, pk)
     elif kind == "comment":
         target = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, is_hidden=False)
+        _idea_or_404(request, target.idea_id)  # the comments of a hidden idea are hidden too
     else:
         raise Http404
     form = FlagForm(request.POST or None)

@@ -559,3 +559,18 @@ def test_a_routed_agent_whose_role_was_withdrawn_no_longer_answers_nor_gets_emai
     with django_capture_on_commit_callbacks(execute=True):
         make_idea(personas["resident"], marseille, title="Autre trou")
     assert not [m for m in mail.outbox if agent.email in m.to]
+
+
+def test_a_comment_of_a_hidden_idea_cannot_be_reported_nor_read_there(client, personas, marseille):
+    idea = make_idea(personas["resident"], marseille)
+    comment = services.comment_add(
+        author=personas["association_member"], idea=idea, body="Mon voisin du 3e, M. Durand"
+    )
+    Idea.objects.filter(pk=idea.pk).update(is_hidden=True, hidden_reason="Données personnelles")
+    client.force_login(personas["outsider"])
+    url = reverse("ideas:flag", args=["comment", comment.pk])
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Durand" not in response.content.decode()
+    assert client.post(url, {"reason": "spam", "details": ""}).status_code == 404
+    assert not Flag.objects.exists()
