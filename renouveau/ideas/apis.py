@@ -18,6 +18,7 @@ class IdeaSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
+    project = serializers.SerializerMethodField()
 
     @extend_schema_field(
         {
@@ -44,6 +45,14 @@ class IdeaSerializer(serializers.ModelSerializer):
             if request
             else obj.get_absolute_url()
         )
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True, "description": "Adresse (slug) du projet du plan "
+         "qui reprend l'idée, dans /api/v1/projects/."}
+    )  # fmt: skip
+    def get_project(self, obj) -> str | None:
+        project = obj.project
+        return project.slug if project is not None and project.is_published else None
 
     @extend_schema_field(OpenApiTypes.FLOAT)
     def get_latitude(self, obj) -> float | None:
@@ -72,6 +81,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "answered_at",
             "routed_service",
             "promoted_to",
+            "project",
             "supports_count",
             "created_at",
             "is_demo",
@@ -122,7 +132,7 @@ class IdeaViewSet(viewsets.ReadOnlyModelViewSet):
             if workstream is None:
                 raise ValidationError({"chantier": "Chantier inconnu."})
             filters["workstream"] = workstream
-        return idea_list(filters=filters)
+        return idea_list(filters=filters).select_related("project")
 
 
 def register(router) -> None:

@@ -164,7 +164,15 @@ class StatusForm(forms.Form):
         max_length=300,
         required=False,
     )
-    promoted_url = forms.CharField(label=_("Lien (facultatif)"), max_length=300, required=False)
+    promoted_url = forms.CharField(
+        label=_("Lien (facultatif)"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "L'adresse d'un projet du suivi du plan (/suivi/projets/…) relie l'idée au projet : "
+            "sa page montrera l'état, l'avancement et le coût du projet, et le projet l'idée."
+        ),
+    )
 
     def clean_duplicate_of(self):
         pk = self.cleaned_data.get("duplicate_of")

@@ -148,6 +148,16 @@ class Idea(DemoFlagModel, TimeStampedModel):
         help_text=_("Le projet, l'appel à projets ou la mesure du plan où l'idée est reprise."),
     )
     promoted_url = models.CharField(_("lien"), max_length=300, blank=True)
+    # Set when the link is a project of the plan's monitoring: the idea's page then shows the
+    # project's status, progress and spending, and the project's page the ideas it took up.
+    project = models.ForeignKey(
+        "monitoring.Project",
+        verbose_name=_("projet du plan qui reprend l'idée"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+    )
     supports_count = models.PositiveIntegerField(_("soutiens"), default=0, db_index=True)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=255, blank=True)

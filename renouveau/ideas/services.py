@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renouveau.core.emails import email_enqueue
+from renouveau.core.emails import choice_label, email_enqueue
 from renouveau.core.services import log_action
 
 from .images import photo_clean
@@ -131,6 +131,28 @@ def comment_add(*, author, idea: Idea, body: str) -> Comment:
     return comment
 
 
+def project_from_url(url: str):
+    """The published project of the plan's monitoring that ``url`` points to (its page's
+    address on this platform, absolute or not), else None."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from renouveau.monitoring.models import Project
+
+    parts = urlsplit(url.strip())
+    if parts.netloc:
+        if parts.netloc != urlsplit(settings.SITE_URL).netloc:
+            return None
+    try:
+        match = resolve(parts.path or "/")
+    except Resolver404:
+        return None
+    if match.view_name != "monitoring:project":
+        return None
+    return Project.objects.filter(slug=match.kwargs.get("slug"), is_published=True).first()
+
+
 @transaction.atomic
 def idea_status_change(
     *,
@@ -170,7 +192,10 @@ def idea_status_change(
         status == idea.status
         and answer == idea.public_answer
         and (status != Status.DUPLICATE or idea.duplicate_of_id == duplicate_of.pk)
-        and (status != Status.PROMOTED or idea.promoted_to == promoted_to.strip())
+        and (
+            status != Status.PROMOTED
+            or (idea.promoted_to, idea.promoted_url) == (promoted_to.strip(), promoted_url.strip())
+        )
     ):
         # The same answer sent twice (a double click, the form re-posted): nothing changes,
         # and the author is not e-mailed a second time.
@@ -183,6 +208,7 @@ def idea_status_change(
     if status == Status.PROMOTED:
         idea.promoted_to = promoted_to.strip()
         idea.promoted_url = promoted_url.strip()
+        idea.project = project_from_url(idea.promoted_url)
     idea.save()
     StatusChange.objects.create(idea=idea, status=status, answer=answer, actor=actor)
     log_action(
@@ -197,7 +223,7 @@ def idea_status_change(
         context={
             "idea_id": idea.pk,
             "title": idea.title,
-            "status": idea.get_status_display(),
+            "status": choice_label(idea, "status"),
             "answer": answer,
         },
     )

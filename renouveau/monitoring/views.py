@@ -147,6 +147,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "spending_chart": spending_chart,
             "indicators": _indicator_charts(project),
             "can_edit": request.user.has_perm("monitoring.change_project", project),
+            # The residents' ideas this project took up (ideas hidden by moderation aside).
+            "ideas": project.ideas.filter(is_hidden=False)
+            .select_related("commune")
+            .order_by("-supports_count", "-id"),
         },
     )
 
