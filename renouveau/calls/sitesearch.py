@@ -23,7 +23,7 @@ def search_section(query: str, user) -> SearchSection | None:
             .filter(call__in=visible_calls)
             .select_related("call", "commune")
             .order_by("-created_at", "-id"),
-            ("title", "description"),
+            ("title", "description", "commune__name"),
             query,
         )
     )

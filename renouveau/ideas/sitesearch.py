@@ -12,7 +12,7 @@ from .selectors import idea_list
 
 
 def search_section(query: str, user) -> SearchSection | None:
-    queryset = text_filter(idea_list(), ("title", "description", "place"), query)
+    queryset = text_filter(idea_list(), ("title", "description", "place", "commune__name"), query)
     ideas, count = first_results(queryset)
     return SearchSection(
         order=40,

@@ -12,7 +12,7 @@ from renouveau.core.search import Group, Result, SearchSection, first_results, t
 
 from . import selectors
 
-FIELDS = ("title", "description")
+FIELDS = ("title", "description", "commune__name")
 
 
 def _post_group(queryset, query: str, *, heading: str, more_url: str, more_label: str) -> Group:

@@ -13,7 +13,9 @@ from .selectors import mission_public_list
 
 def search_section(query: str, user) -> SearchSection | None:
     queryset = text_filter(
-        mission_public_list().prefetch_related(None), ("title", "description", "place"), query
+        mission_public_list().prefetch_related(None),
+        ("title", "description", "place", "commune__name"),
+        query,
     )
     missions, count = first_results(queryset)
     return SearchSection(

@@ -368,3 +368,12 @@ def test_odd_queries_never_fail(client, content, query):
     response = client.get("/recherche/", {"q": query})
     assert response.status_code == 200, query
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_a_commune_name_narrows_the_results_to_that_commune(client, content):
+    found = links(client.get("/recherche/", {"q": f"{WORD} marseille"}).content.decode())
+    for name in ("offer", "idea", "mission", "submission"):
+        assert content[name].get_absolute_url() in found, name
+    found = links(client.get("/recherche/", {"q": f"{WORD} Aubagne"}).content.decode())
+    for name in ("offer", "idea", "mission", "submission"):
+        assert content[name].get_absolute_url() not in found, name
