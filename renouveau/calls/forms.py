@@ -208,4 +208,12 @@ class CommentForm(forms.Form):
 
 
 class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("hide", _("Masquer")), ("restore", _("Rétablir"))],
+        error_messages={
+            "required": _("Action de modération inconnue."),
+            "invalid_choice": _("Action de modération inconnue."),
+        },
+    )
     reason = forms.CharField(label=_("Motif de la modération"), max_length=200, required=False)

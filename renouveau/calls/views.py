@@ -423,11 +423,21 @@ def comment_moderate(request: HttpRequest, slug: str, pk: int, comment_pk: int) 
     submission = _submission_or_404(request, slug, pk)
     comment = get_object_or_404(Comment, pk=comment_pk, submission=submission)
     form = ModerationForm(request.POST)
-    form.is_valid()
     back = _moderation_return(request, submission.get_absolute_url() + "#commentaires")
-    if comment.is_hidden:
-        services.comment_restore(actor=request.user, comment=comment)
-        messages.success(request, _("Le commentaire est de nouveau visible."))
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    # The button says what it does: a second click on « Masquer » (double click, a second tab)
+    # used to restore the comment it had just hidden, as the view toggled the state.
+    action = form.cleaned_data["action"]
+    if action == "restore":
+        if not comment.is_hidden:
+            messages.info(request, _("Le commentaire est déjà visible."))
+        else:
+            services.comment_restore(actor=request.user, comment=comment)
+            messages.success(request, _("Le commentaire est de nouveau visible."))
+    elif comment.is_hidden:
+        messages.info(request, _("Le commentaire est déjà masqué."))
     else:
         reason = (form.cleaned_data.get("reason") or "").strip()
         if not reason:

@@ -317,11 +317,30 @@ def test_comments_reports_and_moderation(plan, client, personas, marseille):
     client.post(report)
     assert comment.reports.count() == 1
     moderate = reverse("calls:comment_moderate", args=[call.slug, submission.pk, comment.pk])
-    assert client.post(moderate, {"reason": "spam"}).status_code == 403
+    assert client.post(moderate, {"action": "hide", "reason": "spam"}).status_code == 403
     client.force_login(personas["moderator"])
-    client.post(moderate, {"reason": "Propos hors sujet"})
+    hide = {"action": "hide", "reason": "Propos hors sujet"}
+    client.post(moderate, hide)
     comment.refresh_from_db()
     assert comment.is_hidden and comment.hidden_reason == "Propos hors sujet"
+    # A second click on « Masquer » (double click, second tab) used to restore the comment.
+    response = client.post(moderate, hide, follow=True)
+    assert "déjà masqué" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.is_hidden
+    assert AuditLog.objects.filter(action="calls.comment_restored").count() == 0
+    assert client.post(moderate, {"action": "restore"}).status_code == 302
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+    response = client.post(moderate, {"action": "restore"}, follow=True)
+    assert "déjà visible" in response.content.decode()
+    response = client.post(moderate, {"reason": "x"}, follow=True)  # no action: nothing done
+    assert "Action de modération inconnue" in response.content.decode()
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+    client.post(moderate, hide)
+    comment.refresh_from_db()
+    assert comment.is_hidden
     client.logout()
     page = client.get(submission.get_absolute_url()).content.decode()
     assert "Bonne idée" not in page and "Propos hors sujet" in page
@@ -362,11 +381,11 @@ def test_the_moderators_queue_lists_reported_comments_and_handles_them(
     assert page.context["page"].object_list[0].report_count == 2
     # Hide from the queue: back to the queue, the comment leaves it, its reports are closed.
     hide = reverse("calls:comment_moderate", args=[call.slug, submission.pk, twice.pk])
-    response = client.post(hide, {"reason": "  ", "from": "queue"}, follow=True)
+    response = client.post(hide, {"action": "hide", "reason": "  ", "from": "queue"}, follow=True)
     assert "Indiquez le motif de la modération" in response.content.decode()
     assert response.redirect_chain[-1][0] == queue  # back to the queue, nothing hidden
     assert not Comment.objects.get(pk=twice.pk).is_hidden
-    response = client.post(hide, {"reason": "Propos injurieux", "from": "queue"})
+    response = client.post(hide, {"action": "hide", "reason": "Propos injurieux", "from": "queue"})
     assert response.status_code == 302 and response["Location"] == queue
     assert CommentReport.objects.filter(comment=twice, handled_at__isnull=True).count() == 0
     # Dismiss: the comment stays visible and leaves the queue; the decision is in the journal.
