@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -89,12 +90,37 @@ def call_phase_set(*, actor, call: Call, phase: str) -> Call:
 # ---------------------------------------------------------------- submissions
 
 
+# A form sent twice within this delay (double click, reload of the POST) is the same one.
+REPLAY_SECONDS = 600
+
+
+def _lock_author(author) -> None:
+    """Serialise one person's submissions and comments, so that a double click cannot insert
+    the same thing twice (the second request waits, then finds the first one's row)."""
+    from renouveau.accounts.models import User
+
+    User.objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def submission_create(*, author, call: Call, data: dict[str, Any]) -> Submission:
+    """Submit a project. The same project sent again by its author within a few minutes (double
+    click on « Déposer », a reloaded form) returns the first one instead of a duplicate."""
     if call.phase != Phase.SUBMISSION:
         raise PermissionDenied(_("Le dépôt des projets n'est pas ouvert pour cet appel."))
     _check_workstream(call, data.get("workstream"))
     _check_organisation(author, data.get("organisation"))
+    _lock_author(author)
+    replay = Submission.objects.filter(
+        call=call,
+        author=author,
+        status=Submission.Status.SUBMITTED,
+        title=(data.get("title") or "").strip(),
+        description=(data.get("description") or "").strip(),
+        created_at__gte=timezone.now() - timedelta(seconds=REPLAY_SECONDS),
+    ).first()
+    if replay is not None:
+        return replay
     submission = Submission(call=call, author=author, **data)
     submission.full_clean()
     submission.save()
@@ -268,6 +294,15 @@ def comment_create(*, author, submission: Submission, body: str) -> Comment:
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Le commentaire est vide.")})
+    _lock_author(author)
+    replay = Comment.objects.filter(
+        submission=submission,
+        author=author,
+        body=body,
+        created_at__gte=timezone.now() - timedelta(seconds=REPLAY_SECONDS),
+    ).first()
+    if replay is not None:  # the same comment sent twice (double click): published once
+        return replay
     comment = Comment.objects.create(submission=submission, author=author, body=body)
     log_action(actor=author, action="calls.comment_created", obj=comment)
     return comment

@@ -164,6 +164,9 @@ def test_resident_submits_edits_and_sees_status(plan, client, resident, marseill
     assert client.get(url).status_code == 200
     response = client.post(url, _submission_post(workstream, marseille))
     assert response.status_code == 302
+    # A double click on « Déposer » (or the form sent again) used to create a second project.
+    again = client.post(url, _submission_post(workstream, marseille))
+    assert again.status_code == 302 and again["Location"] == response["Location"]
     submission = Submission.objects.get()
     assert submission.author == resident and submission.status == Submission.Status.SUBMITTED
     assert AuditLog.objects.filter(action="calls.submission_created").count() == 1
@@ -310,7 +313,10 @@ def test_comments_reports_and_moderation(plan, client, personas, marseille):
     url = reverse("calls:comment", args=[call.slug, submission.pk])
     assert client.post(url, {"body": ""}).status_code == 400
     assert client.post(url, {"body": "Bonne idée, nous pouvons aider."}).status_code == 302
+    # Sent twice (double click): published once.
+    assert client.post(url, {"body": "Bonne idée, nous pouvons aider. "}).status_code == 302
     comment = Comment.objects.get()
+    assert AuditLog.objects.filter(action="calls.comment_created").count() == 1
     report = reverse("calls:comment_report", args=[call.slug, submission.pk, comment.pk])
     client.force_login(personas["resident"])
     client.post(report)
