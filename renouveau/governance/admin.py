@@ -84,6 +84,14 @@ class MeetingAdminForm(forms.ModelForm):
         model = Meeting
         fields = MEETING_FIELDS
 
+    def clean_starts_at(self):
+        services.meeting_year_check(self.cleaned_data["starts_at"])
+        return self.cleaned_data["starts_at"]
+
+    def clean_ends_at(self):
+        services.meeting_year_check(self.cleaned_data["ends_at"])
+        return self.cleaned_data["ends_at"]
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:

@@ -10,6 +10,7 @@ from renouveau.territories.models import Commune, Territory
 
 from .models import AGE_BANDS, Body, Candidate, Meeting, Membership, Place, Recommendation
 from .rules import can_run_bodies
+from .services import meeting_year_check
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_ERRORS = {
@@ -23,6 +24,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _meeting_date(value):
+    meeting_year_check(value)
+    return value
 
 
 class MeetingForm(forms.ModelForm):
@@ -53,6 +59,12 @@ class MeetingForm(forms.ModelForm):
             current = Q(pk=self.instance.place_id) if self.instance.place_id else Q(pk__in=[])
             places = places.filter(Q(commune__in=user.agent_communes.all()) | current)
         self.fields["place"].queryset = places
+
+    def clean_starts_at(self):
+        return _meeting_date(self.cleaned_data["starts_at"])
+
+    def clean_ends_at(self):
+        return _meeting_date(self.cleaned_data["ends_at"])
 
     def clean(self):
         cleaned = super().clean()

@@ -132,16 +132,22 @@ def membership_update(*, actor, membership: Membership, data: dict[str, Any]) ->
 MEETING_YEARS = (2000, 2100)
 
 
+def meeting_year_check(value) -> None:
+    """Raise when a meeting's date is outside ``MEETING_YEARS`` (forms call it on the field,
+    before any query: SQLite cannot even compare such a date, it overflows)."""
+    if value and not MEETING_YEARS[0] <= value.year <= MEETING_YEARS[1]:
+        raise ValidationError(
+            _("Indiquez une date entre %(first)d et %(last)d.")
+            % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
+        )
+
+
 def meeting_check(data: dict[str, Any]) -> None:
     for name in ("starts_at", "ends_at"):
-        value = data.get(name)
-        if value and not MEETING_YEARS[0] <= value.year <= MEETING_YEARS[1]:
-            raise ValidationError(
-                {
-                    name: _("Indiquez une date entre %(first)d et %(last)d.")
-                    % {"first": MEETING_YEARS[0], "last": MEETING_YEARS[1]}
-                }
-            )
+        try:
+            meeting_year_check(data.get(name))
+        except ValidationError as exc:
+            raise ValidationError({name: exc.messages}) from exc
     if data.get("ends_at") and data.get("starts_at") and data["ends_at"] <= data["starts_at"]:
         raise ValidationError({"ends_at": _("La fin doit être après le début.")})
     if data.get("capacity") is not None and not data.get("is_public"):

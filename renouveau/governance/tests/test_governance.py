@@ -1192,4 +1192,24 @@ def test_a_meeting_dated_year_1_is_refused_not_stored_before_christ(client, pers
     assert Meeting.objects.count() == 1
     meeting.refresh_from_db()
     assert meeting.starts_at.year >= 2000
+    # The back office refuses it the same way.
+    admin = personas["administrator"]
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(
+        f"/back-office/governance/meeting/{meeting.pk}/change/",
+        {
+            **form,
+            "starts_at_0": "0001-01-01",
+            "starts_at_1": "00:00:00",
+            "ends_at_0": "0001-01-01",
+            "ends_at_1": "02:00:00",
+            "minutes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Indiquez une date entre 2000 et 2100." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.starts_at.year >= 2000
     assert client.get(reverse("governance:meetings"), {"quand": "passees"}).status_code == 200
