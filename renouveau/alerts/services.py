@@ -556,12 +556,14 @@ def unsubscribe_user(token: str):
 
 
 def _email_context(alert: Alert, user) -> dict:
+    from renouveau.core.emails import choice_label
+
     from .cap import absolute
 
     return {
         "alert": alert,
         "is_exercise": alert.is_exercise,
-        "severity": alert.get_severity_display(),
+        "severity": choice_label(alert, "severity"),
         "url": absolute(alert.get_absolute_url()),
         "unsubscribe_url": absolute(reverse("alerts:unsubscribe", args=[unsubscribe_token(user)])),
         "subscriptions_url": absolute(reverse("alerts:subscriptions")),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renouveau.accounts.roles import Role
-from renouveau.core.emails import email_enqueue
+from renouveau.core.emails import choice_label, email_enqueue
 from renouveau.core.models import AuditLog
 from renouveau.core.services import log_action
 
@@ -767,7 +767,7 @@ def _alert_crisis_cell(signal: Signal) -> None:
             template="signal_urgent",
             context={
                 "signal_id": signal.pk,
-                "category": signal.get_category_display(),
+                "category": choice_label(signal, "category"),
                 "commune": signal.commune.name,
             },
         )
@@ -837,9 +837,9 @@ def signal_triage(
             template="signal_status",
             context={
                 "signal_id": signal.pk,
-                "status": signal.get_status_display(),
+                "status": choice_label(signal, "status"),
                 "note": note,
-                "category": signal.get_category_display(),
+                "category": choice_label(signal, "category"),
             },
         )
     return signal
