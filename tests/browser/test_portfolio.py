@@ -56,3 +56,16 @@ def test_infeasible_scenario_says_which_constraints_conflict(browse, demo):
     browse.check()
     conflict = page.inner_text("ul.conflict")
     assert "Chantier 5" in conflict and "Budget" in conflict
+
+
+def test_programme_table_scrolls_in_its_box_on_a_phone(phone, demo):
+    """The wide table of candidate projects scrolls inside its box: its visually hidden link
+    texts (absolutely positioned) used to widen the whole page on a phone (517 px for 360)."""
+    from renouveau.portfolio.models import Programme
+
+    programme = Programme.objects.filter(scenario__slug="exemple-scenario-equilibre").latest("pk")
+    phone.goto(f"/priorisation/programmations/{programme.pk}/")
+    widths = phone.page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
