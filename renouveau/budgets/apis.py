@@ -111,7 +111,11 @@ def call_results(request, pk: int):
                 ],
             }
         )
-    return Response({"call": call.pk, "phase": call.phase, "envelopes": envelopes})
+    # Rendered through the schema's own serializer, so that the answer is what the schema says
+    # (the amount was a JSON number where the schema announces a decimal string, and the date
+    # was in UTC where every other date of the API is in the site's time zone).
+    payload = {"call": call.pk, "phase": call.phase, "envelopes": envelopes}
+    return Response(type(CallResults)(instance=payload).data)
 
 
 urlpatterns = [path("calls/<int:pk>/results/", call_results, name="call-results")]

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 
 from .models import Call, Submission
 from .selectors import submission_list
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteURLField(serializers.ReadOnlyField):
+    """The object's page as an absolute URL, as the other endpoints give it (it was a bare path
+    declared as ``format: uri``, which a reuser could not open)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
 
 
 class EnvelopeSummarySerializer(serializers.Serializer):
@@ -28,7 +43,7 @@ class CallSerializer(serializers.ModelSerializer):
     phase = serializers.CharField(read_only=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     envelopes = EnvelopeSummarySerializer(many=True, read_only=True)
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = AbsoluteURLField()
     is_demo = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -61,7 +76,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     territory = serializers.CharField(source="commune.territory.code")
     workstream = serializers.IntegerField(source="workstream.number")
     organisation = serializers.CharField(source="organisation.name", allow_null=True, default=None)
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = AbsoluteURLField()
 
     class Meta:
         model = Submission

@@ -524,6 +524,11 @@ def test_closing_the_vote_publishes_results_with_explanations(
     assert [p["id"] for p in env["projects"] if p["selected"]] == result.selected
     assert all(p["explanation"] for p in env["projects"])
     assert "greedy_selected" in env
+    # The answer is what the schema says (the amount was a JSON number, not a decimal string).
+    from renouveau.api.tests.schema_check import assert_matches_schema
+
+    assert_matches_schema(client, "CallResults", api)
+    assert env["amount"] == "10000.00"
     # Recomputing is idempotent.
     services.results_compute(call=call)
     assert Result.objects.count() == 1 and TrackedProject.objects.count() == len(result.selected)

@@ -534,6 +534,13 @@ def test_api_lists_calls_and_projects(plan, client, personas, marseille):
     items = projects["results"] if isinstance(projects, dict) else projects
     assert items[0]["title"] == "Vélo" and items[0]["cost"] == "1000.00"
     assert "author" not in items[0] or "email" not in str(items[0])
+    # Links are absolute, as in the other endpoints (they were bare paths typed format: uri).
+    assert rows[0]["url"] == f"http://testserver/appels/{call.slug}/"
+    assert items[0]["url"].startswith(f"http://testserver/appels/{call.slug}/projets/")
+    from renouveau.api.tests.schema_check import assert_matches_schema
+
+    assert_matches_schema(client, "PaginatedCallList", data)
+    assert_matches_schema(client, "PaginatedProjectList", projects)
     schema = client.get("/api/v1/schema/").content.decode()
     assert "/api/v1/calls/{id}/projects/" in schema
 
