@@ -131,6 +131,23 @@ def _post_validate(data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+# A second identical submission within this delay (a double tap on a slow phone, a form sent
+# again from the browser's history) gives back the first one instead of a duplicate.
+DOUBLE_SUBMIT_SECONDS = 120
+
+
+def _lock_user(user) -> None:
+    """Serialise one person's writes (two requests of a double tap run one after the other)."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+
+
+def _recent(queryset):
+    since = timezone.now() - datetime.timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+    return queryset.filter(created_at__gte=since).order_by("-created_at").first()
+
+
 def _post_create(model, *, author, data: dict[str, Any], action: str, extra: tuple[str, ...]):
     age_check(author)
     _post_validate(data)
@@ -138,6 +155,18 @@ def _post_create(model, *, author, data: dict[str, Any], action: str, extra: tup
     if organisation is not None and not organisation.membership_set.filter(user=author).exists():
         raise PermissionDenied
     fields = {name: data[name] for name in (*POST_FIELDS, *extra) if name in data}
+    _lock_user(author)
+    twin = _recent(
+        model.objects.filter(
+            author=author,
+            category=fields.get("category"),
+            title=fields.get("title"),
+            description=fields.get("description"),
+            commune=fields.get("commune"),
+        )
+    )
+    if twin is not None:
+        return twin
     post = model.objects.create(author=author, **fields)
     log_action(actor=author, action=action, obj=post, data={"category": post.category})
     return post
@@ -317,6 +346,10 @@ def message_send(*, sender, match: Match, body: str) -> Message:
     body = body.strip()
     if not body:
         raise ValidationError(_("Le message est vide."))
+    _lock_user(sender)
+    twin = _recent(Message.objects.filter(match=match, sender=sender, body=body))
+    if twin is not None:
+        return twin  # sent twice: one message, one e-mail
     message = Message.objects.create(match=match, sender=sender, body=body)
     log_action(actor=sender, action="mutualaid.message_sent", obj=message)
     _notify(to=other, template="mutualaid/emails/message", context={"match_id": match.pk})

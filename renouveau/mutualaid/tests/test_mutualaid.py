@@ -498,6 +498,39 @@ def test_a_request_for_two_helpers_stays_open_when_the_first_is_done(adults):
     assert request.status == PostStatus.DONE
 
 
+def test_a_double_tap_publishes_one_post_and_sends_one_message(
+    client, adults, marseille, django_capture_on_commit_callbacks
+):
+    """A slow phone, a double tap: the same form arrives twice. One offer is published, and
+    a message sent twice is one message and one e-mail to the other person."""
+    client.force_login(adults["resident"])
+    data = post_form(commune=marseille.pk)
+    first = client.post(reverse("mutualaid:offer_create"), data)
+    second = client.post(reverse("mutualaid:offer_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert HelpOffer.objects.count() == 1
+    assert AuditLog.objects.filter(action="mutualaid.offer_created").count() == 1
+    # A different offer is still published.
+    client.post(reverse("mutualaid:offer_create"), {**data, "title": "Courses du dimanche"})
+    assert HelpOffer.objects.count() == 2
+
+    helper = adults["association_member"]
+    match = services.match_propose(
+        actor=helper, offer=make_offer(helper), request=make_request(adults["resident"])
+    )
+    services.match_answer(actor=adults["resident"], match=match, accept=True)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            client.post(match.get_absolute_url(), {"body": "J'arrive à 10 h."})
+    assert Message.objects.filter(match=match).count() == 1
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(match.get_absolute_url(), {"body": "Finalement 11 h."})
+    assert Message.objects.filter(match=match).count() == 2
+
+
 # Expiry -----------------------------------------------------------------------------------
 
 
