@@ -761,9 +761,14 @@ def draw_run(*, actor, draw: Draw, early: bool = False) -> Draw:
 
 @transaction.atomic
 def recommendation_create(*, actor, data: dict[str, Any]) -> Recommendation:
+    taken = ValidationError({"number": _("Ce numéro existe déjà pour cette instance.")})
     if Recommendation.objects.filter(body=data["body"], number=data["number"]).exists():
-        raise ValidationError({"number": _("Ce numéro existe déjà pour cette instance.")})
-    recommendation = Recommendation.objects.create(**data)
+        raise taken
+    try:
+        with transaction.atomic():
+            recommendation = Recommendation.objects.create(**data)
+    except IntegrityError as exc:  # two agents published the same number at once
+        raise taken from exc
     log_action(actor=actor, action="governance.recommendation_created", obj=recommendation)
     return recommendation
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from renouveau.core.models import AuditLog
@@ -79,3 +80,36 @@ def test_every_back_office_save_is_audited(client, superuser, marseille):
     log = AuditLog.objects.get(action="governance.place_created")
     assert log.actor == superuser and log.object_id == str(place.pk)
     assert log.data["via"] == "admin"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_publishing_the_same_recommendation_number_at_once(plan, personas):
+    """The check before the insert can be raced: the unique constraint decides, and the loser
+    gets the French message, not an IntegrityError (a 500)."""
+    from django.db import connection
+
+    from .test_waitlist import _threads
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writes; this test runs on PostgreSQL (DATABASE_URL).")
+    services.reference_load()
+    body = Body.objects.get(code=CONVENTION)
+    data = {
+        "body": body,
+        "number": "R-12",
+        "title": "Des bancs à l'ombre",
+        "text": "Texte",
+        "made_on": timezone.localdate(),
+    }
+
+    def publish(_n):
+        try:
+            services.recommendation_create(actor=personas["metropolis_agent"], data=data)
+        except ValidationError as exc:
+            return exc.message_dict["number"][0]
+        return "ok"
+
+    outcomes = _threads(list(range(12)), publish, workers=12)
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) == {"ok", "Ce numéro existe déjà pour cette instance."}, outcomes
+    assert AuditLog.objects.filter(action="governance.recommendation_created").count() == 1
