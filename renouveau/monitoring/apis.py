@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.functional import cached_property
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
@@ -60,7 +59,7 @@ class PlanProjectSerializer(serializers.ModelSerializer):
     def get_chantiers(self, project) -> list[int]:
         return [w.number for w in project.workstreams.all()]
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_score(self, project) -> float | None:
         """The project's weighted score (0-100) on the grid with the default weights, or null
         when it has not been scored."""
@@ -81,7 +80,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    plan_target = serializers.SlugRelatedField(source="target", slug_field="code", read_only=True)
+    plan_target = serializers.SlugRelatedField(
+        source="target", slug_field="code", read_only=True, allow_null=True
+    )
     measurements = MeasurementSerializer(many=True, read_only=True)
 
     class Meta:
