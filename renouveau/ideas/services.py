@@ -66,8 +66,35 @@ IDEA_FIELDS = (
 )
 
 
+# A second identical submission within this delay (a double tap on a slow phone, the form
+# sent again) gives back the first one: no duplicate, no second e-mail to the service.
+DOUBLE_SUBMIT_SECONDS = 120
+
+
+def _recent_twin(queryset, *, author):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    # Serialise the author's writes: the two requests of a double tap run one after the other.
+    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
+    since = timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS)
+    return queryset.filter(author=author, created_at__gte=since).order_by("-created_at").first()
+
+
 @transaction.atomic
 def idea_create(*, author, data: dict[str, Any], photo=None) -> Idea:
+    twin = _recent_twin(
+        Idea.objects.filter(
+            kind=data.get("kind"),
+            title=data.get("title"),
+            description=data.get("description"),
+            commune=data.get("commune"),
+        ),
+        author=author,
+    )
+    if twin is not None:
+        return twin
     idea = Idea(author=author, **{name: data.get(name) for name in IDEA_FIELDS if name in data})
     if photo:
         idea.photo = photo_clean(photo)
@@ -126,6 +153,9 @@ def comment_add(*, author, idea: Idea, body: str) -> Comment:
         raise ValidationError({"body": _("Le commentaire est vide.")})
     if idea.is_hidden:
         raise ValidationError(_("Cette contribution n'accepte plus de commentaires."))
+    twin = _recent_twin(Comment.objects.filter(idea=idea, body=body), author=author)
+    if twin is not None:
+        return twin
     comment = Comment.objects.create(idea=idea, author=author, body=body)
     log_action(actor=author, action="ideas.comment_added", obj=comment)
     return comment

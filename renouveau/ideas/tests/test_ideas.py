@@ -292,7 +292,7 @@ def test_commune_agent_only_for_their_commune(personas, territories):
     assert personas["metropolis_agent"].has_perm("ideas.answer_idea", idea)
     rule = RoutingRule.objects.create(commune=aix, service="Aix")
     rule.agents.add(personas["commune_agent"])
-    idea = make_idea(personas["resident"], aix)
+    idea = make_idea(personas["resident"], aix, title="Autre nid-de-poule")
     assert personas["commune_agent"].has_perm("ideas.answer_idea", idea)
 
 
@@ -574,3 +574,28 @@ def test_a_comment_of_a_hidden_idea_cannot_be_reported_nor_read_there(client, pe
     assert "Durand" not in response.content.decode()
     assert client.post(url, {"reason": "spam", "details": ""}).status_code == 404
     assert not Flag.objects.exists()
+
+
+def test_a_double_tap_creates_one_idea_one_comment_and_one_email(
+    client, personas, marseille, django_capture_on_commit_callbacks
+):
+    rule = RoutingRule.objects.create(
+        category="roads", service="Voirie", email="voirie@example.org"
+    )
+    client.force_login(personas["resident"])
+    data = form_data(marseille)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("ideas:create"), data)
+        second = client.post(reverse("ideas:create"), data)
+    assert first.status_code == second.status_code == 302 and first.url == second.url
+    assert Idea.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [[rule.email]]
+    idea = Idea.objects.get()
+    for _ in range(2):
+        client.post(reverse("ideas:comment", args=[idea.pk]), {"body": "Toujours en panne."})
+    assert Comment.objects.filter(idea=idea).count() == 1
+    client.post(reverse("ideas:comment", args=[idea.pk]), {"body": "Réparé ce matin."})
+    assert Comment.objects.filter(idea=idea).count() == 2
+    # Another idea of the same person is still created.
+    client.post(reverse("ideas:create"), form_data(marseille, title="Banc cassé"))
+    assert Idea.objects.count() == 2
