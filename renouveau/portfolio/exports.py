@@ -66,7 +66,9 @@ def scores_response(grid, fmt: str):
 def scenario_row(scenario: Scenario) -> dict:
     programme = latest_programme(scenario)
     slugs = (
-        dict(Project.objects.filter(pk__in=programme.selected).values_list("pk", "slug"))
+        dict(  # open data: the published projects only
+            Project.objects.published().filter(pk__in=programme.selected).values_list("pk", "slug")
+        )
         if programme
         else {}
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -139,9 +140,41 @@ def _scenario_for(request, slug) -> Scenario:
     return scenario
 
 
+def _sees_unpublished(request: HttpRequest) -> bool:
+    return request.user.has_perm("monitoring.view_unpublished")
+
+
+def _private_labels(request: HttpRequest, programme: Programme) -> dict[str, str]:
+    """For readers who may not see unpublished projects: the labels of the programme's
+    constraints that name one (« Tram nord » et « X » sont incompatibles), each mapped to a
+    label that does not."""
+    if _sees_unpublished(request):
+        return {}
+    private = set(
+        ScenarioConstraint.objects.filter(scenario_id=programme.scenario_id)
+        .filter(Q(project__is_published=False) | Q(other_project__is_published=False))
+        .values_list("pk", flat=True)
+    )
+    masked = _("Une contrainte portant sur un projet non publié")
+    labels = {}
+    for item in [*programme.uses, *(programme.conflict or [])]:
+        kind, _sep, pk = str(item.get("key", "")).partition(":")
+        if kind in ("mandatory", "excluded", "incompatible", "requires") and pk.isdigit():
+            if int(pk) in private:
+                labels[item["label"]] = masked
+    return labels
+
+
 def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = _scenario_for(request, slug)
-    result = ranking(scenario)
+    # A public scenario's readers see the projects they may see: the ranking (and its
+    # sensitivity) of the published candidates. It listed the projects still in preparation,
+    # which the monitoring pages keep from the public, with their titles.
+    sees_unpublished = _sees_unpublished(request)
+    result = ranking(
+        scenario,
+        None if sees_unpublished else list(candidate_projects().filter(is_published=True)),
+    )
     page = paginate(request, result.rows, per_page=25)
     total_weight = float(result.weights.sum()) or 1.0
     return render(
@@ -162,6 +195,7 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "constraint_form": ConstraintForm(),
             "can_manage": request.user.has_perm("portfolio.manage_scenarios"),
             "others": scenario_list(user=request.user).exclude(pk=scenario.pk),
+            "sees_unpublished": sees_unpublished,
         },
     )
 
@@ -268,7 +302,7 @@ def _programme_for(request, pk) -> Programme:
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _programme_for(request, pk)
-    candidates = Project.objects.in_bulk(programme.candidates)
+    candidates = Project.objects.visible_to(request.user).in_bulk(programme.candidates)
     utilities = dict(zip(programme.candidates, programme.utilities, strict=False))
     chosen = set(programme.selected)
     rows = sorted(
@@ -280,7 +314,15 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         key=lambda r: (not r[2], -r[1], r[0].title),
     )
     page = paginate(request, rows, per_page=50)
-    uses = [u for u in programme.uses if u.get("kind") != "note"]
+    private = _private_labels(request, programme)
+    uses = [
+        {**u, "label": private.get(u["label"], u["label"])}
+        for u in programme.uses
+        if u.get("kind") != "note"
+    ]
+    conflict = [
+        {**g, "label": private.get(g["label"], g["label"])} for g in programme.conflict or []
+    ]
     notes = [u["label"] for u in programme.uses if u.get("kind") == "note"]
     for use in uses:
         money = use["kind"] in ("budget", "workstream_min")
@@ -302,6 +344,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "uses": uses,
             "notes": notes,
             "selected_count": len(chosen),
+            "unpublished_count": len(set(programme.candidates) - set(candidates)),
+            "conflict": conflict,
             "gap_percent": round(programme.gap * 100, 3) if programme.gap is not None else None,
             "selected_cost": sum(y["cost_eur"] for y in programme.yearly),
             "yearly": [{**y, "text": meur(y["cost_eur"])} for y in programme.yearly],
@@ -322,6 +366,17 @@ def programme_explain(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         raise Http404(
             _("Les données ont changé : les contraintes ne peuvent plus être respectées.")
         ) from exc
+    if not _sees_unpublished(request):
+        private = _private_labels(request, programme)
+        explanation.blocking = [
+            (private.get(lb, lb), amount) for lb, amount in explanation.blocking
+        ]
+        explanation.alternative_binding = [
+            private.get(lb, lb) for lb in explanation.alternative_binding
+        ]
+        explanation.conflict = [private.get(lb, lb) for lb in explanation.conflict]
+        explanation.entering = [p for p in explanation.entering if p.is_published]
+        explanation.leaving = [p for p in explanation.leaving if p.is_published]
     return render(
         request,
         "portfolio/explain.html",
@@ -340,7 +395,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     for _s, programme in columns:
         if programme:
             project_ids.update(programme.selected)
-    projects = Project.objects.in_bulk(project_ids)
+    projects = Project.objects.visible_to(request.user).in_bulk(project_ids)
     rows = []
     for pk, project in sorted(projects.items(), key=lambda item: item[1].title):
         marks = [bool(p and pk in p.selected) for _s, p in columns]

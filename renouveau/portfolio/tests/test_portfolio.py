@@ -481,3 +481,46 @@ def test_large_portfolios_run_in_a_background_task(client, plan, grid, metropoli
     assert AuditLog.objects.filter(
         action="portfolio.scenario_run_queued", actor=metropolis_agent
     ).exists()
+
+
+def test_public_scenario_pages_keep_unpublished_projects_hidden(
+    client, plan, grid, metropolis_agent
+):
+    """A project still in preparation (unpublished in monitoring) was listed with its title
+    and cost on a public scenario's ranking, programme, comparison and open data."""
+    transport = Workstream.objects.get(number=5)
+    scenario, projects = _programme_setup(grid, metropolis_agent, transport)
+    secret = projects["Tram nord"]
+    Project.objects.filter(pk=secret.pk).update(is_published=False)
+    services.constraint_add(
+        actor=None,
+        scenario=scenario,
+        data={"kind": "incompatible", "project": secret, "other_project": projects["Tiers-lieu"]},
+    )
+    programme = services.scenario_run(actor=None, scenario=scenario)
+    assert secret.pk in programme.candidates
+    pages = [
+        scenario.get_absolute_url(),
+        programme.get_absolute_url(),
+        f"/priorisation/scenarios/comparer/?s={scenario.slug}",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Tram nord" not in response.content.decode(), url
+    programme_page = client.get(programme.get_absolute_url()).content.decode()
+    assert "Pistes cyclables" in programme_page and "non encore publié" in programme_page
+    assert "un projet non publié" in client.get(scenario.get_absolute_url()).content.decode()
+    why = client.get(f"/priorisation/programmations/{programme.pk}/pourquoi/{secret.slug}/")
+    assert why.status_code == 404
+    for project in projects.values():
+        if project.pk != secret.pk:
+            url = f"/priorisation/programmations/{programme.pk}/pourquoi/{project.slug}/"
+            response = client.get(url)
+            assert response.status_code == 200 and "Tram nord" not in response.content.decode()
+    data = client.get("/priorisation/export/scenarios.json").json()
+    assert all(secret.slug not in s["selected_projects"] for s in data["scenarios"])
+    # Agents, who see unpublished projects in monitoring, still see everything.
+    client.force_login(metropolis_agent)
+    for url in pages[:2]:
+        assert "Tram nord" in client.get(url).content.decode(), url
