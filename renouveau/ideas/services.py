@@ -328,6 +328,10 @@ def personal_data(*, user) -> dict[str, Any]:
                 "description": idea.description,
                 "commune": idea.commune.name,
                 "place": idea.place,
+                # What erasure removes is exported too: the position and the photo.
+                "latitude": idea.latitude,
+                "longitude": idea.longitude,
+                "photo": (settings.SITE_URL + f"/idees/{idea.pk}/photo/") if idea.photo else None,
                 "status": idea.status,
                 "created_at": idea.created_at.isoformat(),
             }

@@ -441,12 +441,16 @@ def test_export_and_erasure(personas, marseille):
     photo = SimpleUploadedFile("rue.jpg", jpeg_with_gps(), content_type="image/jpeg")
     idea = services.idea_create(
         author=personas["resident"],
-        data={**_data(marseille), "place": "devant chez moi"},
+        data={**_data(marseille), "place": "devant chez moi", "latitude": 43.3, "longitude": 5.4},
         photo=photo,
     )
     services.comment_add(author=personas["resident"], idea=idea, body="Je précise")
     export = user_export_data(user=personas["resident"])
     assert export["ideas"]["ideas"][0]["place"] == "devant chez moi"
+    exported = export["ideas"]["ideas"][0]
+    assert (exported["latitude"], exported["longitude"]) == (43.3, 5.4)
+    assert exported["photo"].endswith(f"/idees/{idea.pk}/photo/")
+    json.dumps(export, default=str)
     assert export["ideas"]["comments"][0]["body"] == "Je précise"
     path = idea.photo.path
     user_erase(user=personas["resident"])
