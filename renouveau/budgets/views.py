@@ -151,11 +151,14 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 def ballot_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     envelope = _envelope_or_404(request, pk)
     try:
-        services.ballot_delete(voter=request.user, envelope=envelope)
+        deleted = services.ballot_delete(voter=request.user, envelope=envelope)
     except PermissionDenied as exc:
         messages.error(request, _message(exc))
     else:
-        messages.success(request, _("Votre bulletin est retiré."))
+        if deleted:
+            messages.success(request, _("Votre bulletin est retiré."))
+        else:  # a second click, or no ballot at all: it said "retiré" all the same
+            messages.info(request, _("Vous n'avez pas de bulletin dans cette enveloppe."))
     return redirect("budgets:vote", pk=envelope.pk)
 
 

@@ -317,6 +317,10 @@ def submission_coauthor(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 @require_POST
 def submission_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, slug, pk)
+    if submission.status == Submission.Status.WITHDRAWN and submission.is_author(request.user):
+        # A second click on « Retirer » (double click, second tab): done already, not a 403.
+        messages.info(request, _("Ce projet est déjà retiré."))
+        return redirect(submission.call)
     if not request.user.has_perm("calls.withdraw_submission", submission):
         raise PermissionDenied(_("Vous ne pouvez pas retirer ce projet."))
     services.submission_withdraw(actor=request.user, submission=submission)

@@ -159,7 +159,11 @@ def test_one_territoire_per_voter_even_after_moving_commune(voting, personas, cl
     assert "déjà voté" in client.get(aix_url).content.decode()  # said before trying, too
     assert list(Ballot.objects.values_list("envelope_id", flat=True)) == [envelope.pk]
     # Moving for real: withdraw the old ballot (allowed whatever the commune), then vote.
-    assert client.post(reverse("budgets:withdraw", args=[envelope.pk])).status_code == 302
+    withdraw = reverse("budgets:withdraw", args=[envelope.pk])
+    assert "bulletin est retiré" in client.post(withdraw, follow=True).content.decode()
+    # A second click said "retiré" again although there was nothing left to withdraw.
+    again = client.post(withdraw, follow=True).content.decode()
+    assert "pas de bulletin dans cette enveloppe" in again and "bulletin est retiré" not in again
     assert client.post(aix_url, {"projects": [arbres.pk]}).status_code == 302
     assert list(Ballot.objects.values_list("envelope_id", flat=True)) == [pays_aix.pk]
     assert AuditLog.objects.filter(action="budgets.ballot_cast").count() == 2

@@ -580,3 +580,18 @@ def test_project_list_filters_ignore_junk_ids_instead_of_failing(plan, client, p
             assert response.status_code == 200, (param, junk)
             assert "Jardin partagé" in response.content.decode()
     assert client.get(url, {"commune": str(marseille.pk)}).status_code == 200
+
+
+def test_withdrawing_twice_says_it_is_done_instead_of_a_403(plan, client, personas, marseille):
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(call, personas["resident"], commune=marseille)
+    url = reverse("calls:submission_withdraw", args=[call.slug, submission.pk])
+    client.force_login(personas["association_member"])
+    assert client.post(url).status_code == 403
+    client.force_login(personas["resident"])
+    assert client.post(url).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.WITHDRAWN
+    response = client.post(url, follow=True)  # the second click of a double click
+    assert response.status_code == 200 and "déjà retiré" in response.content.decode()
+    assert AuditLog.objects.filter(action="calls.submission_withdrawn").count() == 1
