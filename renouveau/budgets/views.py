@@ -256,6 +256,12 @@ def envelope_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_vote(request: HttpRequest, slug: str) -> HttpResponse:
     call = _call_or_404(request, slug)
+    if call.phase in (Phase.RESULTS, Phase.IMPLEMENTATION) and request.user.has_perm(
+        "calls.manage_call"
+    ):
+        # The second click of a double click on « Clore le vote »: closed already, not a 403.
+        messages.info(request, _("Le vote est déjà clos."))
+        return redirect("budgets:results", slug=call.slug)
     if not request.user.has_perm("budgets.close_vote", call):
         raise PermissionDenied(_("Seuls les agents de la Métropole closent un vote ouvert."))
     services.vote_close(actor=request.user, call=call)

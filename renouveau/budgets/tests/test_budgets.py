@@ -510,6 +510,13 @@ def test_closing_the_vote_publishes_results_with_explanations(
     assert response.status_code == 302
     call.refresh_from_db()
     assert call.phase == Phase.RESULTS
+    # The second click of a double click: "already closed", not a 403 page; closed once.
+    again = client.post(reverse("budgets:close", args=[call.slug]), follow=True)
+    assert again.status_code == 200 and "déjà clos" in again.content.decode()
+    assert AuditLog.objects.filter(action="budgets.vote_closed").count() == 1
+    client.force_login(personas["resident"])
+    assert client.post(reverse("budgets:close", args=[call.slug])).status_code == 403
+    client.force_login(personas["metropolis_agent"])
     result = Result.objects.get(envelope=envelope)
     assert result.ballot_count == 10 and result.rule == "mes-add1-greedy"
     # Equal shares: the 6 voters hold 6 000 €, the 4 others 4 000 €: each group gets a project.
