@@ -151,15 +151,21 @@ connection_created.connect(_register_sqlite_fold, dispatch_uid="core_search_sqli
 
 
 class Fold(Func):
-    """Lower-case, accent-free text in the database: ``lower(unaccent(x))`` on PostgreSQL
-    (extension created by the aids' migrations), a Python function on SQLite."""
+    """Lower-case, accent-free text in the database, as :func:`fold` does in Python.
 
-    function = "LOWER"
-    template = "LOWER(UNACCENT(%(expressions)s))"
+    PostgreSQL: ``lower(unaccent('unaccent'::regdictionary, x))`` (the extension is created by
+    the aids' migrations); the two-argument form skips the dictionary lookup of each call and
+    measured twice as fast as ``unaccent(x)`` on 10 000 descriptions (``TRANSLATE`` of the
+    accented letters was far slower: it scans its whole list for every character). SQLite:
+    :func:`fold` itself, registered on each connection."""
+
+    template = "LOWER(UNACCENT('unaccent'::regdictionary, %(expressions)s))"
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="renouveau_fold(%(expressions)s)")
+        return super().as_sql(
+            compiler, connection, template="renouveau_fold(%(expressions)s)", **extra_context
+        )
 
 
 def text_filter(queryset: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
