@@ -159,7 +159,7 @@ def moderation_hub(request: HttpRequest) -> HttpResponse:
     return render(request, "core/moderation.html", {"queues": queues})
 
 
-@rate_limited("search", limit=60, period=60, methods=("GET",))
+@rate_limited("search", limit=30, period=60, methods=("GET",))
 def search(request: HttpRequest) -> HttpResponse:
     """The global search, ``/recherche/?q=...``: results grouped by module (each app's
     ``sitesearch.py``, see ``core/search.py``); an empty query explains what to type; a query
