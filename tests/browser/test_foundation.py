@@ -172,3 +172,17 @@ def test_my_participation_on_the_account_page(browse, plan, personas):
     assert page.locator("#participation-titre").count() == 1
     page.click(f"a[href='{signup.mission.get_absolute_url()}']")
     page.wait_for_url(f"**{signup.mission.get_absolute_url()}")
+
+
+def test_wide_tables_scroll_with_the_keyboard_on_a_phone(phone, plan):
+    """At phone width a wide table scrolls inside its wrapper: the wrapper must take the focus
+    (axe: scrollable-region-focusable), or keyboard users cannot read its right-hand columns."""
+    from renouveau.core.demo import demo_loaders, reference_loaders
+
+    for app, load in [*reference_loaders(), *demo_loaders()]:
+        if app == "renouveau.governance":
+            load()
+    phone.goto("/gouvernance/instances/comite-gouvernance-renouvelee/")  # axe, phone width
+    wrapper = phone.page.locator(".table-wrap").first
+    assert wrapper.evaluate("e => e.scrollWidth > e.clientWidth"), "the table does scroll"
+    assert wrapper.get_attribute("tabindex") == "0"
