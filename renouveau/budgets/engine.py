@@ -50,11 +50,39 @@ def compute(
     """``(outcome of the rule, greedy outcome)`` as JSON-ready dictionaries."""
     instance, profile = _election(projects, ballots, budget, ballot_type)
     sat = "cost" if vote_type_of(ballot_type) == "approval" else None
-    outcome = solve(instance, profile, rule=rule, sat=sat).to_dict()
+    outcome = _without_unsupported(solve(instance, profile, rule=rule, sat=sat).to_dict())
     greedy = (
-        outcome if rule == "greedy" else solve(instance, profile, rule="greedy", sat=sat).to_dict()
+        outcome
+        if rule == "greedy"
+        else _without_unsupported(solve(instance, profile, rule="greedy", sat=sat).to_dict())
     )
     return outcome, greedy
+
+
+def _without_unsupported(outcome: dict) -> dict:
+    """No public money for a project that nobody voted for.
+
+    The greedy rule (alone, or completing the Method of Equal Shares) takes projects in the
+    order of their votes per euro while money is left, down to those with no vote at all (as
+    pabutools does): with money left over, a project without a single supporter was declared a
+    winner ("Lauréat", 0 vote). Those come last in the greedy order, so leaving them out changes
+    nothing else; they are reported as "no-support"."""
+    dropped = Decimal(0)
+    unsupported = set()
+    for entry in outcome.get("projects", []):
+        if entry.get("selected") and entry.get("reason") == "selected-greedy":
+            if not entry.get("supporters"):
+                entry["selected"] = False
+                entry["reason"] = "no-support"
+                entry.pop("round", None)
+                entry.pop("stage", None)
+                unsupported.add(str(entry["project"]))
+                dropped += Decimal(str(entry.get("cost", 0)))
+    if unsupported:
+        outcome["selected"] = [p for p in outcome["selected"] if str(p) not in unsupported]
+        total = Decimal(str(outcome["total_cost"])) - dropped
+        outcome["total_cost"] = int(total) if total == total.to_integral() else float(total)
+    return outcome
 
 
 def pabulib_text(

@@ -545,6 +545,29 @@ def test_closing_the_vote_publishes_results_with_explanations(
     assert Result.objects.count() == 1 and TrackedProject.objects.count() == len(result.selected)
 
 
+def test_a_project_without_a_single_vote_is_never_funded(voting, marseille, client):
+    """With money left after the supported projects, the greedy completion went on down to the
+    projects nobody voted for: « Bancs », 0 vote, was declared a winner."""
+    call, envelope, (jardin, velos, fresque, bancs) = voting
+    for voter in _voters(3, marseille):
+        services.ballot_cast(voter=voter, envelope=envelope, choices=ids(jardin, fresque))
+    move_call(call, Phase.RESULTS)
+    for rule in ("mes-add1-greedy", "greedy"):
+        call.rule = rule
+        call.save()
+        (result,) = services.results_compute(call=call)
+        assert set(result.selected) == {jardin.pk, fresque.pk}, rule  # 3 000 € left, Bancs 2 000
+        entry = next(e for e in result.outcome["projects"] if e["project"] == str(bancs.pk))
+        assert entry["selected"] is False and entry["reason"] == "no-support"
+        assert result.outcome["total_cost"] == 7000
+        assert bancs.pk not in [int(p) for p in result.greedy["selected"]]
+        bancs.refresh_from_db()
+        assert bancs.status == Submission.Status.NOT_SELECTED
+        assert not TrackedProject.objects.filter(submission=bancs).exists()
+    page = client.get(reverse("budgets:results", args=[call.slug])).content.decode()
+    assert "Aucun vote pour ce projet" in page
+
+
 def test_pabulib_export_is_anonymous_and_recomputes_the_outcome(voting, marseille, client):
     call, envelope, _projects = _vote_scenario(voting, marseille)
     url = reverse("budgets:pabulib", args=[envelope.pk])
