@@ -22,6 +22,14 @@ LAT_RANGE = (43.0, 44.0)
 LON_RANGE = (4.5, 6.1)
 
 
+def french_blank_choices(form) -> None:
+    """Selects open on « — Choisir — » rather than Django's "---------" (read out as dashes)."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ChoiceField) and choices and choices[0] == ("", "---------"):
+            field.choices = [("", _("— Choisir —")), *choices[1:]]
+
+
 class IdeaForm(forms.ModelForm):
     photo = forms.FileField(
         label=_("Photo (facultatif)"),
@@ -44,6 +52,7 @@ class IdeaForm(forms.ModelForm):
         )
         # Radio buttons: no "---------" choice ticked in advance (the field stays required).
         self.fields["kind"].choices = Idea.Kind.choices
+        french_blank_choices(self)
         self.fields["workstream"].queryset = Workstream.objects.order_by("number")
         self.fields["workstream"].empty_label = _("— Je ne sais pas —")
         self.fields["latitude"].widget = forms.NumberInput(attrs={"step": "any"})

@@ -30,6 +30,14 @@ COMMUNE_ERRORS = {
 }
 
 
+def french_blank_choices(form) -> None:
+    """Selects open on « — Choisir — » rather than Django's "---------" (read out as dashes)."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ChoiceField) and choices and choices[0] == ("", "---------"):
+            field.choices = [("", _("— Choisir —")), *choices[1:]]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -102,6 +110,7 @@ class HelpPostForm(BirthYearMixin, forms.ModelForm):
         else:
             del self.fields["organisation"]
         self._add_birth_year(user)
+        french_blank_choices(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -263,6 +272,7 @@ class InitiativeForm(forms.ModelForm):
             "Pour placer l'initiative sur la carte ; sinon, le centre de la commune est utilisé."
         )
         self.order_fields(["organisation"])
+        french_blank_choices(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -868,3 +868,15 @@ def test_fast_select_renders_like_djangos_select(territories):
         'aria-describedby="id_fast_helptext"',
     ):
         assert attribute in str(form["fast"])
+
+
+def test_selects_open_on_a_french_choice_not_dashes(client, adults, marseille):
+    client.force_login(adults["resident"])
+    for url in (
+        reverse("mutualaid:offer_create"),
+        reverse("mutualaid:request_create"),
+        "/idees/nouvelle/",
+    ):
+        body = client.get(url).content.decode()
+        assert "---------" not in body, url
+        assert "— Choisir —" in body, url
