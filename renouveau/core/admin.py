@@ -32,6 +32,39 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        """The changelist's « Supprimer les … sélectionnés » action: one audit line per object,
+        written before the rows go (in the admin's transaction)."""
+        for obj in queryset:
+            log_action(
+                actor=request.user,
+                action=f"{obj._meta.app_label}.{obj._meta.model_name}_deleted",
+                obj=obj,
+                data={"via": "admin", "bulk": True},
+            )
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (added, changed, deleted) are audited like the object they belong to."""
+        # Logged before the save, while the rows to delete still have their ids (the admin's
+        # view is one transaction: a failed save takes these lines back too).
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                self._log_inline(request, deleted.instance, "deleted", {})
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._log_inline(request, obj, "created", {})
+        for obj, fields in formset.changed_objects:
+            self._log_inline(request, obj, "changed", {"fields": sorted(fields)})
+
+    def _log_inline(self, request, obj, verb: str, data: dict) -> None:
+        log_action(
+            actor=request.user,
+            action=f"{obj._meta.app_label}.{obj._meta.model_name}_{verb}",
+            obj=obj,
+            data={**data, "via": "admin", "inline": True},
+        )
+
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
