@@ -187,7 +187,8 @@ def submission_index(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "commune_id": _int_or_none(request.GET.get("commune")),
         "workstream_id": _int_or_none(request.GET.get("chantier")),
-        "query": request.GET.get("q", "").strip()[:100],
+        # Printable characters only: PostgreSQL refuses a NUL byte in a query (a 500).
+        "query": "".join(c for c in request.GET.get("q", "") if c.isprintable()).strip()[:100],
     }
     page = paginate(request, submission_list(call=call, **filters), per_page=50)
     context = {

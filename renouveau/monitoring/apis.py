@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils.functional import cached_property
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -10,6 +12,8 @@ from renouveau.core.pagination import PAGE_NUMBER
 
 from .models import Indicator, Measurement, Project
 from .selectors import indicator_list, project_detail_queryset
+
+TERRITORY_CODE = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 
 
 class SpendingSerializer(serializers.Serializer):
@@ -142,6 +146,8 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
                 raise serializers.ValidationError({"chantier": "Indiquez un numéro de chantier."})
             queryset = queryset.filter(workstreams__number=int(chantier))
         if params.get("territoire"):
+            if not TERRITORY_CODE.fullmatch(params["territoire"]):  # a NUL byte was a 500
+                raise serializers.ValidationError({"territoire": "Code de Territoire inconnu."})
             queryset = queryset.filter(territories__code=params["territoire"])
         if params.get("status"):
             if params["status"] not in Project.Status.values:

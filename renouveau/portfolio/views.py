@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
@@ -138,6 +140,9 @@ def _scenario_for(request, slug) -> Scenario:
     if not request.user.has_perm("portfolio.view_scenario", scenario):
         raise Http404(_("Ce scénario n'est pas public."))
     return scenario
+
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 def _sees_unpublished(request: HttpRequest) -> bool:
@@ -389,6 +394,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     slugs = [s for s in request.GET.getlist("s") if s]
     if len(slugs) > 3:
         raise BadRequest(_("Comparez au plus trois scénarios."))
+    if any(not SLUG.fullmatch(s) for s in slugs):  # a NUL byte reached PostgreSQL: a 500
+        raise Http404(_("Ce scénario n'existe pas."))
     chosen = [get_object_or_404(visible, slug=s) for s in slugs]
     columns = [(s, latest_programme(s)) for s in chosen]
     project_ids = set()

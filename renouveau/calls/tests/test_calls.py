@@ -595,3 +595,15 @@ def test_withdrawing_twice_says_it_is_done_instead_of_a_403(plan, client, person
     response = client.post(url, follow=True)  # the second click of a double click
     assert response.status_code == 200 and "déjà retiré" in response.content.decode()
     assert AuditLog.objects.filter(action="calls.submission_withdrawn").count() == 1
+
+
+def test_a_nul_byte_in_a_search_or_filter_is_not_a_500(plan, client, personas, marseille):
+    """PostgreSQL refuses a NUL byte in a query parameter: '?q=%00' on the project list, '?s='
+    on the scenario comparison and '?territoire=' on the projects API were 500s there."""
+    call = make_call(Phase.VOTE)
+    make_submission(call, personas["resident"], commune=marseille, title="Jardin partagé")
+    response = client.get(reverse("calls:projects", args=[call.slug]), {"q": "Jard\x00in"})
+    assert response.status_code == 200 and "Jardin partagé" in response.content.decode()
+    assert client.get("/priorisation/scenarios/comparer/", {"s": "a\x00b"}).status_code == 404
+    assert client.get("/api/v1/projects/", {"territoire": "pays\x00"}).status_code == 400
+    assert client.get("/api/v1/projects/", {"territoire": "pays-d-aix"}).status_code == 200
