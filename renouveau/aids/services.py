@@ -367,7 +367,12 @@ def alert_subscribe(
             query=query,
             frequency=frequency,
             title=title[:200],
-            user=user if getattr(user, "is_authenticated", False) else None,
+            # Linked to the account only when it is the account's own address: an alert for
+            # someone else's address (confirmed by them) is theirs, not in this account's RGPD
+            # export nor deleted with it.
+            user=user
+            if getattr(user, "is_authenticated", False) and user.email.lower() == email
+            else None,
         )
         log_action(
             actor=user, action="aids.alert_created", obj=alert, data={"frequency": frequency}

@@ -200,3 +200,22 @@ def test_unconfirmed_alert_is_never_sent(funders):
     make_aid(funders["metropolis"])
     assert alert_digest_send(alert_id=alert.pk) == 0
     assert Aid.objects.count() == 1 and not mail.outbox
+
+
+def test_an_alert_for_someone_elses_address_is_not_the_accounts(client, funders, resident):
+    """A resident subscribes their mother's address: the alert (once she confirms it) is
+    hers — not in the resident's RGPD export, not deleted when the resident erases their
+    account. Their own address is linked to their account."""
+    from renouveau.accounts.signals import personal_data_requested, user_erased
+
+    client.force_login(resident)
+    assert _subscribe(client, email="maman@example.org").status_code == 200
+    assert _subscribe(client, email=resident.email.upper(), q="loyer").status_code == 200
+    theirs = AidAlert.objects.get(email="maman@example.org")
+    own = AidAlert.objects.get(email=resident.email)
+    assert theirs.user_id is None and own.user_id == resident.pk
+    answers = [r for _f, r in personal_data_requested.send(sender=type(resident), user=resident)]
+    section = dict(a for a in answers if a)["aid_alerts"]
+    assert [a["email"] for a in section] == [resident.email]
+    user_erased.send(sender=type(resident), user=resident)
+    assert list(AidAlert.objects.values_list("email", flat=True)) == ["maman@example.org"]
