@@ -567,6 +567,9 @@ def pabulib_export(*, envelope: Envelope) -> str:
 def _pabulib_text(envelope: Envelope) -> str:
     call = envelope.call
     projects, ballots = envelope_election_data(envelope)
+    # One line per project: a line break in a (forged) title split the row, and the file no
+    # longer read back in line-based readers (ours, pabutools).
+    projects = [(pid, cost, " ".join(title.split())) for pid, cost, title in projects]
     meta = {
         "description": f"{call.title} — {envelope.name}",
         "country": "France",

@@ -569,7 +569,9 @@ def test_a_project_without_a_single_vote_is_never_funded(voting, marseille, clie
 
 
 def test_pabulib_export_is_anonymous_and_recomputes_the_outcome(voting, marseille, client):
-    call, envelope, _projects = _vote_scenario(voting, marseille)
+    call, envelope, (jardin, *_rest) = _vote_scenario(voting, marseille)
+    # A forged one-line title with a line break and a semicolon: the file must still read back.
+    Submission.objects.filter(pk=jardin.pk).update(title="Jardin;\r\npartagé")
     url = reverse("budgets:pabulib", args=[envelope.pk])
     assert client.get(url).status_code == 403  # not before the vote closes
     move_call(call, Phase.RESULTS)
@@ -585,6 +587,7 @@ def test_pabulib_export_is_anonymous_and_recomputes_the_outcome(voting, marseill
     assert voter_pks  # ids in the file are 1..n, not account ids
     outcome = solve(instance, profile, rule="mes-add1-greedy", sat="cost")
     assert [int(x) for x in outcome.selected] == Result.objects.get().selected
+    assert {p.id: p.name for p in instance.projects}[str(jardin.pk)] == "Jardin; partagé"
 
 
 def test_results_are_hidden_until_the_vote_closes(voting, client):
