@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "renouveau.core.middleware.BackOfficeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -182,7 +183,8 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
+    # django-rules, minus the back office's model-level checks (see the class).
+    "renouveau.accounts.backends.RulesBackend",
     # Django's and allauth's backends with a cheaper get_user (renouveau/accounts/backends.py).
     "renouveau.accounts.backends.ModelBackend",
     "renouveau.accounts.backends.AuthenticationBackend",

@@ -11,6 +11,7 @@ malformed id -> None, inactive user -> None (``user_can_authenticate``).
 
 from __future__ import annotations
 
+import functools
 import threading
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -18,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+from rules.permissions import ObjectPermissionBackend
 
 _compiled: dict[tuple[str, type], tuple[str, list[str], list]] = {}
 _lock = threading.Lock()
@@ -78,3 +80,38 @@ class ModelBackend(FastGetUserMixin, DjangoModelBackend):
 class AuthenticationBackend(FastGetUserMixin, AllauthBackend):
     """allauth's backend (what a login through the site stores in the session), cheaper
     ``get_user``."""
+
+
+class RulesBackend(ObjectPermissionBackend):
+    """django-rules' object permissions, except for the back office's model-level checks.
+
+    Inside ``/back-office/`` (``core.middleware.BackOfficeMiddleware``), a permission named like
+    one of Django's model permissions (``<app>.<add|change|delete|view>_<model>``) asked without
+    an object is left to Django's ``ModelBackend`` (the roles' group permissions): the apps'
+    rules of the same name decide what their own pages allow, not what the admin shows. Checks
+    with an object (the services the admin calls) and every check outside the back office are
+    the rules' as before."""
+
+    def has_perm(self, user, perm, *args, **kwargs):
+        obj = args[0] if args else kwargs.get("obj")
+        if obj is None and _is_model_permission(perm):
+            from renouveau.core.middleware import IN_BACK_OFFICE
+
+            if IN_BACK_OFFICE.get():
+                return False
+        return super().has_perm(user, perm, *args, **kwargs)
+
+
+@functools.lru_cache(maxsize=512)
+def _is_model_permission(perm: str) -> bool:
+    from django.apps import apps
+
+    app_label, _, codename = perm.partition(".")
+    action, _, model_name = codename.partition("_")
+    if action not in ("add", "change", "delete", "view") or not model_name:
+        return False
+    try:
+        apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return False
+    return True

@@ -188,7 +188,8 @@ ROLE_ADMIN_PERMISSIONS = {
     Role.COMMUNE_AGENT: {"plan": ["view"], "territories": ["view"]},
     Role.MODERATOR: {"accounts": ["view"], "core": ["view"]},
     Role.ADMINISTRATOR: {"plan": ["view", "add", "change", "delete"], "territories": ["view", "add", "change"],
-                         "accounts": ["view", "add", "change"], "core": ["view"]},
+                         "accounts": ["view", "add", "change"], "core": ["view"],
+                         "alerts": ["view"]},  # read-only back office of the alerts
 }  # fmt: skip
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
@@ -157,3 +158,31 @@ class OutOfRangeInputMiddleware:
         return bad_request(
             request, BadRequest(_("Une valeur envoyée dépasse les limites acceptées."))
         )
+
+
+# True while a request to the back office (Django's admin) runs: see BackOfficeMiddleware.
+IN_BACK_OFFICE: ContextVar[bool] = ContextVar("renouveau_in_back_office", default=False)
+
+
+class BackOfficeMiddleware:
+    """Marks the requests to the back office, so that the apps' object-permission rules do not
+    answer its model-level checks (``accounts.backends.RulesBackend``): there, only the Django
+    model permissions of the roles (``accounts.models.ROLE_ADMIN_PERMISSIONS``) count. The apps'
+    rules reuse names such as ``ideas.add_idea`` or ``monitoring.add_project``; asked without an
+    object inside the admin, they let any staff agent open ``/back-office/ideas/idea/add/`` and
+    write rows past the services and the audit trail."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.prefix: str | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.prefix is None:
+            from django.urls import reverse
+
+            self.prefix = reverse("admin:index")
+        token = IN_BACK_OFFICE.set(request.path_info.startswith(self.prefix))
+        try:
+            return self.get_response(request)
+        finally:
+            IN_BACK_OFFICE.reset(token)

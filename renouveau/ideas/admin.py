@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from renouveau.core.admin import AuditedModelAdmin
+
 from .models import Idea, RoutingRule
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(AuditedModelAdmin):
     list_display = ("service", "category", "territory", "commune", "email")
     list_filter = ("category", "territory")
     autocomplete_fields = ()
@@ -12,7 +14,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(AuditedModelAdmin):
     list_display = ("title", "kind", "category", "commune", "status", "supports_count", "is_hidden")
     list_filter = ("status", "kind", "category", "is_hidden")
     search_fields = ("title",)

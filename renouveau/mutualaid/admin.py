@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from renouveau.core.admin import AuditedModelAdmin
+
 from .models import HelpOffer, HelpRequest, Initiative, Report
 
 
-class HelpPostAdmin(admin.ModelAdmin):
+class HelpPostAdmin(AuditedModelAdmin):
     list_display = ("title", "category", "commune", "status", "expires_on", "is_hidden", "is_demo")
     list_filter = ("status", "category", "is_hidden", "is_demo")
     search_fields = ("title",)
@@ -22,7 +24,7 @@ class HelpRequestAdmin(HelpPostAdmin):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(AuditedModelAdmin):
     list_display = (
         "title",
         "organisation",
@@ -39,7 +41,7 @@ class InitiativeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AuditedModelAdmin):
     list_display = ("created_at", "reason", "content_type", "object_id", "status")
     list_filter = ("status", "reason")
     readonly_fields = (
