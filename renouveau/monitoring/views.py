@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -247,6 +248,7 @@ def _manage_context(project: Project, **forms):
     return context
 
 
+@login_required  # a visitor (or an expired session) is asked to sign in, not shown a 403
 @permission_required("monitoring.add_project", raise_exception=True)
 @rate_limited("monitoring-edit", limit=120, period=3600)
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -268,6 +270,7 @@ def _change_permission(request, slug, **kwargs):
     return get_object_or_404(Project, slug=slug)
 
 
+@login_required  # a visitor (or an expired session) is asked to sign in, not shown a 403
 @permission_required("monitoring.change_project", fn=_change_permission, raise_exception=True)
 @rate_limited("monitoring-edit", limit=120, period=3600)
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -292,6 +295,7 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "monitoring/project_form.html", {"form": form, "project": project})
 
 
+@login_required  # a visitor (or an expired session) is asked to sign in, not shown a 403
 @permission_required("monitoring.change_project", fn=_change_permission, raise_exception=True)
 def project_manage(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(project_detail_queryset(user=request.user), slug=slug)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -86,6 +87,7 @@ def project_assessment(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required  # a visitor (or an expired session) is asked to sign in, not shown a 403
 @permission_required("portfolio.assess_project", raise_exception=True)
 @rate_limited("portfolio-score", limit=60, period=600)
 def project_score(request: HttpRequest, slug: str) -> HttpResponse:
@@ -205,6 +207,7 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required  # a visitor (or an expired session) is asked to sign in, not shown a 403
 @permission_required("portfolio.manage_scenarios", raise_exception=True)
 @rate_limited("portfolio-scenario", limit=60, period=600)
 def scenario_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:

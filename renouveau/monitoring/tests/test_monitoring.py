@@ -204,6 +204,9 @@ def test_workstream_progress_against_the_350_meur_and_200_km_targets(client, pla
 def test_agent_edits_through_pages_and_bad_posts_answer_400(
     client, plan, metropolis_agent, resident, marseille
 ):
+    # A visitor (or an agent whose session expired) is asked to sign in, not shown a 403.
+    response = client.get("/suivi/projets/nouveau/")
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
     client.force_login(resident)
     assert client.get("/suivi/projets/nouveau/").status_code == 403
     client.force_login(metropolis_agent)

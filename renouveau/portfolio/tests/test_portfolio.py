@@ -140,6 +140,8 @@ def test_permission_matrix(persona, personas, grid):
 def test_agent_scores_through_the_page(client, plan, grid, commune_agent, resident):
     project = make_project()
     url = f"/priorisation/projets/{project.slug}/noter/"
+    response = client.get(url)  # a visitor is asked to sign in, not shown a 403
+    assert response.status_code == 302 and "/compte/login/" in response["Location"]
     client.force_login(resident)
     assert client.get(url).status_code == 403
     client.force_login(commune_agent)
