@@ -32,7 +32,10 @@
         over = n > max;
         out.textContent = fill(form.dataset.msgCount, { n: n, max: max });
       }
-      if (over) { out.textContent += " " + form.dataset.msgOver; }
+      // Too many points or projects is not "beyond the envelope": each has its own words.
+      var overMsg = type === "cumulative" ? form.dataset.msgOverPoints
+        : (type === "approval_budget" ? form.dataset.msgOver : form.dataset.msgOverCount);
+      if (over) { out.textContent += " " + (overMsg || form.dataset.msgOver); }
       out.classList.toggle("is-over", over);
     }
     form.addEventListener("change", update);

@@ -77,6 +77,7 @@ def test_count_and_cumulative_ballots_then_results(browse, open_vote, personas):
     browse.goto(f"/budget-participatif/enveloppes/{count.pk}/")
     page.check(f"#project-{jardin.pk}")
     page.check(f"#project-{velos.pk}")
+    assert "Trop de projets" in page.inner_text("#ballot-total")
     page.click("form.ballot button[type=submit]")
     page.wait_for_load_state()
     assert "1 au maximum" in page.inner_text("[role=alert]")
@@ -109,6 +110,9 @@ def test_count_and_cumulative_ballots_then_results(browse, open_vote, personas):
     browse.goto(f"/budget-participatif/enveloppes/{points.pk}/")
     page.fill(f"#points-{a.pk}", "4")
     page.fill(f"#points-{b.pk}", "3")
+    # The live total speaks of points, not of "beyond the envelope" (it did).
+    total = page.inner_text("#ballot-total")
+    assert "7 sur 5" in total and "Trop de points" in total and "enveloppe" not in total
     page.click("form.ballot button[type=submit]")
     page.wait_for_load_state()
     assert "5 au maximum" in page.inner_text("[role=alert]")
