@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,11 +64,31 @@ def call_update(*, actor, call: Call, data: dict[str, Any], themes=None) -> Call
     for name, value in data.items():
         setattr(call, name, value)
     call.full_clean()
+    _check_envelopes_fit(call)
     call.save()
     if themes is not None:
         call.themes.set(themes)
     log_action(actor=actor, action="calls.call_updated", obj=call, data={"changes": diff})
     return call
+
+
+def _check_envelopes_fit(call: Call) -> None:
+    """The envelopes (``budgets``, through the reverse relation: this app imports nothing from
+    it) must still fit in the call's amount: lowering the amount below them was accepted."""
+    envelopes = getattr(call, "envelopes", None)
+    if envelopes is None:
+        return
+    allotted = envelopes.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if call.total_amount is not None and allotted > call.total_amount:
+        raise ValidationError(
+            {
+                "total_amount": _(
+                    "Les enveloppes de cet appel totalisent %(allotted)s € : le montant total ne "
+                    "peut pas être inférieur."
+                )
+                % {"allotted": allotted}
+            }
+        )
 
 
 @transaction.atomic

@@ -728,3 +728,36 @@ def test_pabulib_export_is_made_once_and_refreshed_by_a_recompute(voting, marsei
     services.results_compute(call=call)
     assert Result.objects.get().pabulib == ""
     assert "num_votes;9" in services.pabulib_export(envelope=envelope)
+
+
+def test_the_call_amount_cannot_fall_below_its_envelopes(voting, personas, client):
+    """Lowering a call's total amount below the sum of its envelopes was accepted."""
+    from renouveau.calls import services as call_services
+
+    call, envelope, _projects = voting  # envelope of 10 000 € in a call of 100 000 €
+    agent = personas["metropolis_agent"]
+    with pytest.raises(ValidationError, match="totalisent 10000"):
+        call_services.call_update(actor=agent, call=call, data={"total_amount": Decimal(5000)})
+    call.refresh_from_db()
+    assert call.total_amount == Decimal(100000)
+    fmt = "%Y-%m-%dT%H:%M"
+    post = {
+        "title": call.title,
+        "slug": call.slug,
+        "summary": call.summary,
+        "total_amount": "5000",
+        "minimum_voting_age": "16",
+        "rule": call.rule,
+        "submission_opens_at": call.submission_opens_at.strftime(fmt),
+        "submission_closes_at": call.submission_closes_at.strftime(fmt),
+        "vote_opens_at": call.vote_opens_at.strftime(fmt),
+        "vote_closes_at": call.vote_closes_at.strftime(fmt),
+        "is_published": "on",
+    }
+    client.force_login(agent)
+    response = client.post(reverse("calls:edit", args=[call.slug]), post)
+    assert response.status_code == 400 and "totalisent" in response.content.decode()
+    post["total_amount"] = "10000"
+    assert client.post(reverse("calls:edit", args=[call.slug]), post).status_code == 302
+    call.refresh_from_db()
+    assert call.total_amount == Decimal(10000)
