@@ -412,6 +412,13 @@ def test_vote_page_casts_changes_and_refuses_clearly(voting, client, personas):
     response = client.post(url, {"projects": [jardin.pk, velos.pk]})
     assert response.status_code == 403
     assert Ballot.objects.count() == 1
+    # Once the vote is closed, the voter still reads that they voted (the page said nothing).
+    move_call(call, Phase.RESULTS)
+    client.force_login(resident)
+    page = client.get(url).content.decode()
+    assert "Vous avez voté dans cette enveloppe" in page and "Modifier mon bulletin" not in page
+    client.force_login(personas["outsider"])
+    assert "Vous avez voté" not in client.get(url).content.decode()
 
 
 def test_malformed_points_are_a_french_400_not_a_500(voting, client, personas):
