@@ -66,9 +66,26 @@ def _sections(function: str, *args) -> list[Section]:
     return sorted(sections, key=lambda section: section.order)
 
 
+# What is under way changes with the platform's public writes (each bumps the page cache's
+# generation, part of the key) and with time (an alert expiring, a vote opening): at most a
+# minute late, never a stale write.
+HOME_SECTIONS_SECONDS = 60
+
+
 def home_sections() -> list[Section]:
-    """What is under way now, for everyone (the home page)."""
-    return _sections("home_section")
+    """What is under way now, for everyone (the home page); cached per language."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from .middleware import AnonymousPageCacheMiddleware
+
+    generation = cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0
+    key = f"home:sections:{generation}:{translation.get_language()}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = _sections("home_section")
+        cache.set(key, sections, HOME_SECTIONS_SECONDS)
+    return sections
 
 
 def my_sections(user) -> list[Section]:

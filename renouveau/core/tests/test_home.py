@@ -99,3 +99,23 @@ def test_home_is_translated(client, demo):
     body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "What would you like to do?" in body and "Right now" in body
     assert "Que voulez-vous faire" not in body
+
+
+def test_what_is_under_way_is_cached_until_a_public_change(
+    client, demo, personas, django_capture_on_commit_callbacks
+):
+    """Signed-in visitors get no page cache: the sections are cached (per language) and a public
+    write (a new mission published) shows at once."""
+    from renouveau.reserve.models import Mission, MissionStatus
+
+    client.force_login(personas["resident"])
+    client.get("/")
+    mission = Mission.objects.filter(status=MissionStatus.OPEN).order_by("starts_at").first()
+    Mission.objects.filter(pk=mission.pk).update(title="Titre changé sans service")
+    assert "Titre changé sans service" not in client.get("/").content.decode()  # cached
+    from renouveau.core.services import log_action
+
+    with django_capture_on_commit_callbacks(execute=True):  # as a service's commit would
+        Mission.objects.filter(pk=mission.pk).update(title="Titre publié")
+        log_action(actor=personas["administrator"], action="reserve.mission_updated", obj=mission)
+    assert "Titre publié" in client.get("/").content.decode()
