@@ -14,6 +14,7 @@ from renouveau.core.admin import AuditedModelAdmin
 from renouveau.territories.models import Territory
 
 from . import services
+from .forms import MeetingForm
 from .models import (
     AGE_BANDS,
     Body,
@@ -60,19 +61,7 @@ class PlaceAdmin(AuditedModelAdmin):
 
 
 # What the back office may change on a meeting (status, minutes date, SEQUENCE… are read-only).
-MEETING_FIELDS = (
-    "body",
-    "title",
-    "starts_at",
-    "ends_at",
-    "place",
-    "location",
-    "agenda",
-    "is_public",
-    "capacity",
-    "minutes",
-    "is_demo",
-)
+MEETING_FIELDS = (*MeetingForm.Meta.fields, "minutes", "is_demo")
 
 
 class MeetingAdminForm(forms.ModelForm):

@@ -36,6 +36,18 @@ from .models import (
 SKILLS_FILE = Path(__file__).resolve().parent / "data" / "skills.json"
 
 
+def _mission_context(mission: Mission) -> dict[str, Any]:
+    """What every e-mail about a mission says of it."""
+    return {
+        "title": mission.title,
+        "starts_at": mission.starts_at,
+        "ends_at": mission.ends_at,
+        "place": mission.place,
+        "commune": mission.commune.name,
+        "mission_id": mission.pk,
+    }
+
+
 def _notify(*, to: str, template: str, context: dict[str, Any]) -> None:
     if not to:
         return
@@ -495,12 +507,7 @@ def _tell_signed_up_of_move(mission: Mission, before: dict[str, Any]) -> int:
             to=user.email,
             template="mission_changed",
             context={
-                "title": mission.title,
-                "starts_at": mission.starts_at,
-                "ends_at": mission.ends_at,
-                "place": mission.place,
-                "commune": mission.commune.name,
-                "mission_id": mission.pk,
+                **_mission_context(mission),
                 "previous": previous,
             },
         )
@@ -606,12 +613,7 @@ def mission_signup(*, volunteer: Volunteer, mission: Mission) -> Signup:
         to=volunteer.user.email,
         template="signup",
         context={
-            "title": mission.title,
-            "starts_at": mission.starts_at,
-            "ends_at": mission.ends_at,
-            "place": mission.place,
-            "commune": mission.commune.name,
-            "mission_id": mission.pk,
+            **_mission_context(mission),
         },
     )
     return signup
@@ -716,12 +718,7 @@ def mission_reminders_send(*, now: datetime.datetime | None = None) -> int:
                 to=signup.volunteer.user.email,
                 template="reminder",
                 context={
-                    "title": mission.title,
-                    "starts_at": mission.starts_at,
-                    "ends_at": mission.ends_at,
-                    "place": mission.place,
-                    "commune": mission.commune.name,
-                    "mission_id": mission.pk,
+                    **_mission_context(mission),
                 },
             )
             sent += 1
