@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from renouveau.core.home import Entry, Section
 
 from .models import Exercise
-from .selectors import alerts_in_force
+from .selectors import alerts_in_force, alerts_upcoming
 
 
 def _communes(alert) -> str:
@@ -54,8 +54,10 @@ def home_section() -> Section | None:
                 badge=_("Exercice"),
             )
         )
+    announced = alerts_upcoming().order_by("effective").values_list("effective", flat=True)
     return Section(
         order=10,
+        changes_at=announced.first(),  # an announced alert comes into force
         heading=_("Alertes et exercices"),
         more_url=reverse("alerts:index"),
         more_label=_("Toutes les alertes"),

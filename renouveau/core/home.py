@@ -37,6 +37,9 @@ class Section:
     more_url: str = ""
     more_label: str = ""
     entries: list[Entry] = field(default_factory=list)
+    # When the section will change by time alone even if no entry's date says so (an announced
+    # alert coming into force): the cached home page is not kept past it.
+    changes_at: datetime.datetime | None = None
 
 
 def _providers():
@@ -67,24 +70,43 @@ def _sections(function: str, *args) -> list[Section]:
 
 
 # What is under way changes with the platform's public writes (each bumps the page cache's
-# generation, part of the key) and with time (an alert expiring, a vote opening): at most a
-# minute late, never a stale write.
+# generation, part of the key) and with time. The cached sections are kept at most a minute and
+# never past the first moment one of them changes by time alone: an entry's date (an alert's
+# end, a vote's closing, a mission's or meeting's start) or a section's ``changes_at``.
 HOME_SECTIONS_SECONDS = 60
+
+
+def _changes_at(sections: list[Section], now: datetime.datetime) -> datetime.datetime:
+    moments = [now + datetime.timedelta(seconds=HOME_SECTIONS_SECONDS)]
+    for section in sections:
+        if section.changes_at is not None:
+            moments.append(section.changes_at)
+        moments += [
+            entry.when
+            for entry in section.entries
+            if isinstance(entry.when, datetime.datetime) and entry.when > now
+        ]
+    return min(moments)
 
 
 def home_sections() -> list[Section]:
     """What is under way now, for everyone (the home page); cached per language."""
     from django.core.cache import cache
-    from django.utils import translation
+    from django.utils import timezone, translation
 
     from .middleware import AnonymousPageCacheMiddleware
 
+    now = timezone.now()
     generation = cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0
     key = f"home:sections:{generation}:{translation.get_language()}"
-    sections = cache.get(key)
-    if sections is None:
-        sections = _sections("home_section")
-        cache.set(key, sections, HOME_SECTIONS_SECONDS)
+    cached = cache.get(key)
+    if cached is not None and cached[0] > now:  # checked here, not by the cache's clock
+        return cached[1]
+    sections = _sections("home_section")
+    valid_until = _changes_at(sections, now)
+    seconds = (valid_until - now).total_seconds()
+    if seconds >= 1:
+        cache.set(key, (valid_until, sections), int(seconds) + 1)
     return sections
 
 

@@ -119,3 +119,18 @@ def test_what_is_under_way_is_cached_until_a_public_change(
         Mission.objects.filter(pk=mission.pk).update(title="Titre publié")
         log_action(actor=personas["administrator"], action="reserve.mission_updated", obj=mission)
     assert "Titre publié" in client.get("/").content.decode()
+
+
+def test_the_cached_sections_never_outlive_a_change_by_time():
+    from renouveau.core.home import HOME_SECTIONS_SECONDS, Entry, Section, _changes_at
+
+    now = timezone.now()
+    soon = now + datetime.timedelta(seconds=5)
+    nothing = Section(order=1, heading="x", entries=[Entry(title="a", url="/a/")])
+    assert _changes_at([nothing], now) == now + datetime.timedelta(seconds=HOME_SECTIONS_SECONDS)
+    ending = Section(order=1, heading="x", entries=[Entry(title="a", url="/a/", when=soon)])
+    assert _changes_at([nothing, ending], now) == soon
+    past = Entry(title="b", url="/b/", when=now - datetime.timedelta(days=1))
+    day = Entry(title="c", url="/c/", when=now.date())  # a date, not a moment: ignored
+    announced = Section(order=2, heading="y", entries=[past, day], changes_at=soon)
+    assert _changes_at([announced], now) == soon
