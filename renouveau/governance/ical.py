@@ -9,45 +9,14 @@ so calendars update the event, STATUS:CANCELLED for a cancelled meeting.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.utils import timezone
+
+from renouveau.core.ical import escape_text, fold, format_utc
 
 PRODID = "-//Renouveau//Gouvernance//FR"
 # The UID must never change for a meeting (not even if the site moves): a fixed domain part.
 UID_DOMAIN = "gouvernance.renouveau"
-
-
-def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Fold a content line into chunks of at most 75 octets (§3.1), continuation lines
-    starting with one space, never cutting a multi-byte character."""
-    out: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _event(meeting, *, base_url: str) -> list[str]:

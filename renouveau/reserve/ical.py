@@ -6,39 +6,10 @@ change (so calendars update the event), STATUS:CANCELLED for a cancelled mission
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from renouveau.core.ical import escape_text, fold, format_utc
 
 PRODID = "-//Renouveau//Reserve citoyenne//FR"
 UID_DOMAIN = "reserve.renouveau"
-
-
-def escape_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    out: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def mission_calendar(mission, *, base_url: str) -> str:
@@ -53,9 +24,9 @@ def mission_calendar(mission, *, base_url: str) -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:mission-{mission.pk}@{UID_DOMAIN}",
-        f"DTSTAMP:{_utc(mission.updated_at)}",
-        f"DTSTART:{_utc(mission.starts_at)}",
-        f"DTEND:{_utc(mission.ends_at)}",
+        f"DTSTAMP:{format_utc(mission.updated_at)}",
+        f"DTSTART:{format_utc(mission.starts_at)}",
+        f"DTEND:{format_utc(mission.ends_at)}",
         f"SEQUENCE:{int(mission.updated_at.timestamp())}",
         f"SUMMARY:{escape_text(mission.title)}",
         f"DESCRIPTION:{escape_text(description)}",
