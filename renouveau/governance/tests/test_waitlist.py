@@ -349,7 +349,8 @@ def test_a_meeting_moved_in_the_back_office_tells_registrants_and_waiting_people
             "title": meeting.title,
             "starts_at_0": later.strftime("%Y-%m-%d"),
             "starts_at_1": later.strftime("%H:%M:%S"),
-            "ends_at_0": later.strftime("%Y-%m-%d"),
+            # The end's own date: two hours after a start past 22:00 is the next day.
+            "ends_at_0": (later + datetime.timedelta(hours=2)).strftime("%Y-%m-%d"),
             "ends_at_1": (later + datetime.timedelta(hours=2)).strftime("%H:%M:%S"),
             "place": house.pk,
             "location": "",

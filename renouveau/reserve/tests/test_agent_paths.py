@@ -122,7 +122,8 @@ def test_the_back_office_edit_goes_through_the_same_service(client, personas, si
             "place": mission.place,
             "starts_at_0": later.strftime("%Y-%m-%d"),
             "starts_at_1": later.strftime("%H:%M:%S"),
-            "ends_at_0": later.strftime("%Y-%m-%d"),
+            # The end's own date: three hours after a start past 21:00 is the next day.
+            "ends_at_0": (later + datetime.timedelta(hours=3)).strftime("%Y-%m-%d"),
             "ends_at_1": (later + datetime.timedelta(hours=3)).strftime("%H:%M:%S"),
             "capacity": "2",
             "skills": [],
