@@ -4,26 +4,18 @@ function creating clearly labelled rows (``is_demo=True``). ``manage.py seed`` c
 
 from __future__ import annotations
 
-from importlib import import_module, util
-
-from django.conf import settings
+from .discovery import app_modules
 
 
 def reference_loaders():
     """``<app>/reference.py`` with ``load()``: versioned reference data every instance needs
     (e.g. the aid schemes named in the plan). Always loaded by ``manage.py seed``."""
-    for app in settings.RENOUVEAU_APPS:
-        if app == "renouveau.core" or util.find_spec(f"{app}.reference") is None:
-            continue
-        module = import_module(f"{app}.reference")
+    for app, module in app_modules("reference"):
         if hasattr(module, "load"):
             yield app, module.load
 
 
 def demo_loaders():
-    for app in settings.RENOUVEAU_APPS:
-        if app == "renouveau.core" or util.find_spec(f"{app}.demo") is None:
-            continue
-        module = import_module(f"{app}.demo")
+    for app, module in app_modules("demo"):
         if hasattr(module, "load"):
             yield app, module.load

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
-from importlib import import_module, util
 
-from django.conf import settings
+from .discovery import call_each
 
 logger = logging.getLogger(__name__)
 
@@ -42,30 +41,9 @@ class Section:
     changes_at: datetime.datetime | None = None
 
 
-def _providers():
-    for app in settings.RENOUVEAU_APPS:
-        if app == "renouveau.core":
-            continue
-        name = f"{app}.home"
-        if util.find_spec(name) is not None:
-            yield import_module(name)
-
-
 def _sections(function: str, *args) -> list[Section]:
-    """Every app's section that has entries, in order. One app's failure hides its section
-    (logged), never the page."""
-    sections = []
-    for module in _providers():
-        provider = getattr(module, function, None)
-        if provider is None:
-            continue
-        try:
-            section = provider(*args)
-        except Exception:  # noqa: BLE001 - a broken provider must not take the page down
-            logger.exception("%s of %s failed", function.replace("_", " "), module.__name__)
-            continue
-        if section is not None and section.entries:
-            sections.append(section)
+    """Every app's section that has entries, in order (a failing app hides only its own)."""
+    sections = [section for section in call_each("home", function, *args) if section.entries]
     return sorted(sections, key=lambda section: section.order)
 
 

@@ -18,15 +18,15 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import import_module, util
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.backends.signals import connection_created
 from django.db.models import CharField, Count, F, Func, Q, QuerySet, Window
 from django.db.models.lookups import Contains
 from django.utils.translation import gettext as _
+
+from .discovery import call_each
 
 logger = logging.getLogger(__name__)
 
@@ -204,27 +204,11 @@ def one_line(text: str, length: int = 160) -> str:
 # --- discovery -----------------------------------------------------------------------------
 
 
-def _providers():
-    for app in settings.RENOUVEAU_APPS:
-        if app == "renouveau.core":
-            continue
-        name = f"{app}.sitesearch"
-        if util.find_spec(name) is not None:
-            yield import_module(name)
-
-
 def search_sections(query: str, user) -> list[SearchSection]:
     """Every app's section with at least one result, in the sections' order. One app's
     failure hides its section (logged), never the page."""
     sections = []
-    for module in _providers():
-        try:
-            section = module.search_section(query, user)
-        except Exception:  # noqa: BLE001 - a broken provider must not take the page down
-            logger.exception("search section of %s failed", module.__name__)
-            continue
-        if section is None:
-            continue
+    for section in call_each("sitesearch", "search_section", query, user):
         groups = [group for group in section.groups if group.count]
         if groups:
             sections.append(

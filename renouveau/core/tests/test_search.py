@@ -215,10 +215,10 @@ def test_every_word_must_match_and_groups_show_five_results_with_their_count(
 def test_each_provider_reads_the_database_a_couple_of_times_at_most(
     content, personas, django_assert_max_num_queries
 ):
-    from renouveau.core.search import _providers
+    from renouveau.core.discovery import app_modules
 
     user = personas["resident"]
-    for module in _providers():
+    for _app, module in app_modules("sitesearch"):
         with CaptureQueriesContext(connection) as queries:
             module.search_section(WORD, user)
         # Aids: its lexicon's corrections, the count, the page; mutual aid: blocked authors,
