@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renouveau.core.home import Entry, Section
@@ -12,7 +14,13 @@ from .models import Call, Phase
 
 def home_section() -> Section | None:
     entries = []
-    for call in Call.objects.published().order_by("vote_closes_at", "id")[:50]:
+    # Only calls whose vote is not over by the dates, or set by hand to submissions or votes:
+    # years of past calls must not push the current ones out of the first rows.
+    candidates = Call.objects.published().filter(
+        Q(vote_closes_at__gt=timezone.now(), phase_override="")
+        | Q(phase_override__in=[Phase.SUBMISSION, Phase.VOTE])
+    )
+    for call in candidates.order_by("vote_closes_at", "id")[:50]:
         phase = call.phase
         if phase == Phase.SUBMISSION:
             entries.append(

@@ -134,3 +134,17 @@ def test_the_cached_sections_never_outlive_a_change_by_time():
     day = Entry(title="c", url="/c/", when=now.date())  # a date, not a moment: ignored
     announced = Section(order=2, heading="y", entries=[past, day], changes_at=soon)
     assert _changes_at([announced], now) == soon
+
+
+def test_open_calls_are_shown_however_many_past_calls_there_are(client, plan):
+    from renouveau.calls.models import Phase
+    from renouveau.calls.tests.factories import make_call
+
+    for i in range(55):
+        make_call(Phase.RESULTS, slug=f"ancien-{i}", title=f"Appel ancien {i}")
+    voting = make_call(Phase.VOTE, slug="en-cours", title="Appel en cours de vote")
+    by_hand = make_call(Phase.RESULTS, slug="rouvert", title="Rouvert", phase_override=Phase.VOTE)
+    body = client.get("/").content.decode()
+    assert f'href="{voting.get_absolute_url()}"' in body
+    assert f'href="{by_hand.get_absolute_url()}"' in body
+    assert "Appel ancien" not in body
