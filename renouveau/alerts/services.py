@@ -639,6 +639,8 @@ def _notify_once(alert: Alert, user, *, template: str, **extra) -> int:
                     to=user.email,
                     template=template,
                     context=context,
+                    # The subscriber is at hand: no lookup of their language per e-mail.
+                    language=user.language or None,
                     headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
                 )
             )

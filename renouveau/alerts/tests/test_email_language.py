@@ -23,3 +23,27 @@ def test_each_subscriber_gets_the_alert_in_their_language(personas, marseille):
     assert "Gravité : Grave" in by_recipient[french.email].body
     assert "Severity: Severe" in by_recipient[english.email].body
     assert "Montez à l'étage" in by_recipient[english.email].body  # the cell's words, as written
+
+
+def test_the_fan_out_does_not_look_up_each_subscribers_language(
+    personas, marseille, django_user_model
+):
+    crisis = personas["crisis_agent"]
+    for n in range(6):
+        user = django_user_model.objects.create_user(
+            email=f"abonne{n}@example.org", password="motdepasse-solide-2026"
+        )
+        user.language = "en" if n % 2 else "fr"
+        user.save()
+        services.subscription_add(user=user, commune=marseille)
+    mail.outbox.clear()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        published_alert(crisis, [marseille], headline="Canicule", severity="Severe")
+    lookups = [q["sql"] for q in queries.captured_queries if "email_lower" in q["sql"]]
+    assert lookups == []
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects["abonne1@example.org"] == "Alert: Canicule"
+    assert subjects["abonne2@example.org"] == "Alerte : Canicule"
