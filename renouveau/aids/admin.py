@@ -39,7 +39,17 @@ class AidAdmin(AuditedModelAdmin):
 
 
 @admin.register(AidAlert)
-class AidAlertAdmin(admin.ModelAdmin):
-    list_display = ["email", "frequency", "confirmed_at", "unsubscribed_at", "last_sent_at"]
-    list_filter = ["frequency"]
-    readonly_fields = ["token"]
+class AidAlertAdmin(AuditedModelAdmin):
+    """Audited like every back-office edit. The address, its confirmation and the search are
+    read-only: an administrator cannot confirm an alert for an address in its owner's stead
+    (double opt-in) nor point someone's confirmed alert at another address."""
+
+    list_display = ["email", "frequency", "language", "confirmed_at", "unsubscribed_at",
+                    "last_sent_at"]  # fmt: skip
+    list_filter = ["frequency", "language"]
+    search_fields = ["email"]
+    readonly_fields = ["token", "email", "user", "query", "confirmed_at", "last_sent_at",
+                       "pending_frequency", "pending_language", "pending_requested_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False

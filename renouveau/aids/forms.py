@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from renouveau.plan.models import Imperative, Workstream
 from renouveau.territories.models import Commune, Territory
 
-from .models import Aid, AidAlert, AidType, Audience, Funder
+from .models import LANGUAGES, Aid, AidAlert, AidType, Audience, Funder
 from .selectors import AidFilters, Sort
 
 MAX_QUERY_LENGTH = 200
@@ -120,6 +120,17 @@ class AlertForm(forms.Form):
         choices=AidAlert.Frequency.choices,
         initial=AidAlert.Frequency.WEEKLY,
         widget=forms.RadioSelect,
+    )
+
+
+class AlertSettingsForm(forms.Form):
+    """An alert's frequency and the language of its e-mails, changed from its own page."""
+
+    frequency = forms.ChoiceField(
+        label=_("Fréquence"), choices=AidAlert.Frequency.choices, widget=forms.RadioSelect
+    )
+    language = forms.ChoiceField(
+        label=_("Langue des e-mails"), choices=LANGUAGES, widget=forms.RadioSelect
     )
 
 

@@ -20,6 +20,16 @@ def export_aid_alerts(sender, user, **kwargs):
                 "title": alert.title,
                 "query": alert.query,
                 "frequency": alert.frequency,
+                "language": alert.language,
+                "pending_change": (
+                    {
+                        "frequency": alert.pending_frequency,
+                        "language": alert.pending_language,
+                        "requested_at": alert.pending_requested_at.isoformat(),
+                    }
+                    if alert.pending_requested_at
+                    else None
+                ),
                 "created_at": alert.created_at.isoformat(),
                 "confirmed_at": alert.confirmed_at.isoformat() if alert.confirmed_at else None,
                 "unsubscribed_at": (

@@ -8,6 +8,7 @@ or a quoted ``LIKE`` (SQLite). See ``selectors.aid_search``.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -335,6 +336,12 @@ class SearchWord(models.Model):
         return self.word
 
 
+# The languages of the e-mails (``settings.LANGUAGES``, spelt as ``accounts.User.language``).
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+# How long the link of a "confirm this change" e-mail stays valid.
+PENDING_CHANGE_DAYS = 7
+
+
 def _token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -367,6 +374,20 @@ class AidAlert(TimeStampedModel):
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("désinscrite le"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("dernier envoi"), null=True, blank=True)
+    # The language of the page where the alert was saved: its e-mails are written in it (the
+    # address's account's own language wins when the address belongs to an account).
+    language = models.CharField(
+        _("langue des e-mails"), max_length=8, choices=LANGUAGES, default="fr"
+    )
+    # A change asked for an alert already confirmed (by anyone who types the address) waits
+    # here until the address's owner confirms it from the e-mail's link.
+    pending_frequency = models.CharField(
+        _("fréquence demandée"), max_length=10, choices=Frequency.choices, blank=True
+    )
+    pending_language = models.CharField(
+        _("langue demandée"), max_length=8, choices=LANGUAGES, blank=True
+    )
+    pending_requested_at = models.DateTimeField(_("changement demandé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alerte sur les aides")
@@ -379,6 +400,13 @@ class AidAlert(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+    @property
+    def has_pending_change(self) -> bool:
+        """A change asked less than ``PENDING_CHANGE_DAYS`` ago and not yet confirmed."""
+        return self.pending_requested_at is not None and (
+            self.pending_requested_at > timezone.now() - dt.timedelta(days=PENDING_CHANGE_DAYS)
+        )
 
 
 class AidAlertDelivery(models.Model):

@@ -5,6 +5,7 @@ queries does not depend on the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -531,8 +532,13 @@ def backoffice_aid_list(*, user, status: str | None = None, q: str = "") -> Quer
     return queryset.order_by("-updated_at", "-id")
 
 
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def alert_by_token(token: str) -> AidAlert | None:
-    if not token or len(token) > 64:
+    """``None`` for anything that cannot be a token (``secrets.token_urlsafe``): a NUL byte
+    or other junk never reaches the database, which refuses NUL (a 500 before)."""
+    if not token or not TOKEN_RE.fullmatch(token):
         return None
     return AidAlert.objects.filter(token=token).first()
 

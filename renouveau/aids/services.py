@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from renouveau.core.emails import email_enqueue
 from renouveau.core.services import changed_fields, log_action
 
-from .models import Aid, AidAlert, AidAlertDelivery, AidType, Audience, Funder, SearchWord
+from .models import (
+    LANGUAGES,
+    Aid,
+    AidAlert,
+    AidAlertDelivery,
+    AidType,
+    Audience,
+    Funder,
+    SearchWord,
+)
 from .search import index_text, lexicon_words
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -350,14 +359,72 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def alert_language(code: str | None) -> str:
+    """A page's language as an alert's: one of ``settings.LANGUAGES``, the site's otherwise."""
+    from django.conf import settings
+
+    known = {value for value, _label in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+def _alert_urls(alert: AidAlert) -> dict[str, str]:
+    return {
+        "confirm_url": _absolute(reverse("aids:alert_confirm", args=[alert.token])),
+        "unsubscribe_url": _absolute(reverse("aids:alert_unsubscribe", args=[alert.token])),
+    }
+
+
+def alert_email_language(alert: AidAlert) -> str | None:
+    """The language of an alert's e-mails: ``None`` when the address belongs to an account
+    (``email_enqueue`` then uses the account's own language), the alert's otherwise."""
+    from django.contrib.auth import get_user_model
+
+    has_account = (
+        get_user_model().objects.filter(email__iexact=alert.email, erased_at__isnull=True).exists()
+    )
+    return None if has_account else alert.language
+
+
+def _alert_email_on_commit(alert: AidAlert, template: str, context: dict) -> None:
+    """Queue one of an alert's e-mails once the transaction commits: in its language, with
+    the RFC 8058 one-click unsubscribe headers (the link's token is the credential)."""
+    language = alert_email_language(alert)
+    headers = {
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    transaction.on_commit(
+        lambda: email_enqueue(
+            to=alert.email,
+            template=f"aids/emails/{template}",
+            context=context,
+            language=language,
+            headers=headers,
+        )
+    )
+
+
 @transaction.atomic
 def alert_subscribe(
-    *, email: str, query: dict[str, Any], frequency: str, title: str = "", user=None
+    *,
+    email: str,
+    query: dict[str, Any],
+    frequency: str,
+    title: str = "",
+    user=None,
+    language: str | None = None,
 ) -> AidAlert:
-    """Save a search; nothing is sent until the address is confirmed (double opt-in)."""
+    """Save a search; nothing is sent until the address is confirmed (double opt-in).
+
+    Anyone can type any address, so the answer (and the e-mail's arrival) is the same whether
+    the address already had this alert or not, and nothing of a confirmed alert changes here:
+    a different frequency or language is stored as a pending change that the address's owner
+    confirms from the e-mail's link (``alert_confirm``)."""
     email = email.strip().lower()
+    language = alert_language(language)
     alert = (
-        AidAlert.objects.filter(email=email, query=query, unsubscribed_at__isnull=True)
+        AidAlert.objects.select_for_update()
+        .filter(email=email, query=query, unsubscribed_at__isnull=True)
         .order_by("-created_at")
         .first()
     )
@@ -367,6 +434,7 @@ def alert_subscribe(
             query=query,
             frequency=frequency,
             title=title[:200],
+            language=language,
             # Linked to the account only when it is the account's own address: an alert for
             # someone else's address (confirmed by them) is theirs, not in this account's RGPD
             # export nor deleted with it.
@@ -375,38 +443,129 @@ def alert_subscribe(
             else None,
         )
         log_action(
-            actor=user, action="aids.alert_created", obj=alert, data={"frequency": frequency}
+            actor=user,
+            action="aids.alert_created",
+            obj=alert,
+            data={"frequency": frequency, "language": language},
         )
-    elif alert.frequency != frequency:
-        alert.frequency = frequency
-        alert.save(update_fields=["frequency", "updated_at"])
-    if alert.confirmed_at is None:
-        context = {
-            "alert": alert,
-            "confirm_url": _absolute(reverse("aids:alert_confirm", args=[alert.token])),
-            "unsubscribe_url": _absolute(reverse("aids:alert_unsubscribe", args=[alert.token])),
-        }
-        transaction.on_commit(
-            lambda: email_enqueue(
-                to=alert.email, template="aids/emails/alert_confirm", context=context
+        template = "alert_confirm"
+    elif alert.confirmed_at is None:
+        # Not confirmed yet: the latest request wins; the confirmation page shows it.
+        if (alert.frequency, alert.language) != (frequency, language):
+            alert.frequency, alert.language = frequency, language
+            alert.save(update_fields=["frequency", "language", "updated_at"])
+        template = "alert_confirm"
+    elif (alert.frequency, alert.language) == (frequency, language):
+        # Already active as asked: a notice (so that an e-mail always arrives), and a change
+        # still pending is dropped (the latest request wins).
+        if alert.pending_requested_at is not None:
+            alert.pending_frequency = alert.pending_language = ""
+            alert.pending_requested_at = None
+            alert.save(
+                update_fields=[
+                    "pending_frequency",
+                    "pending_language",
+                    "pending_requested_at",
+                    "updated_at",
+                ]
             )
+        template = "alert_active"
+    else:
+        alert.pending_frequency, alert.pending_language = frequency, language
+        alert.pending_requested_at = timezone.now()
+        alert.save(
+            update_fields=[
+                "pending_frequency",
+                "pending_language",
+                "pending_requested_at",
+                "updated_at",
+            ]
         )
+        log_action(
+            actor=user,
+            action="aids.alert_change_requested",
+            obj=alert,
+            data={"frequency": frequency, "language": language},
+        )
+        template = "alert_change"
+    context = {"alert": alert, **_alert_urls(alert)}
+    if template == "alert_change":
+        # Written in the alert's current language (the one its owner confirmed): the e-mail
+        # goes to the owner, who may not be the person who asked.
+        context["pending_frequency"] = AidAlert.Frequency(frequency).label
+        context["pending_language"] = dict(LANGUAGES)[language]
+    _alert_email_on_commit(alert, template, context)
     return alert
 
 
 @transaction.atomic
 def alert_confirm(*, alert: AidAlert) -> AidAlert:
+    """The address's owner confirms the new alert, or the change asked for an active one."""
+    alert = AidAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.unsubscribed_at is not None:
         raise ValidationError(_("Cette alerte a été désactivée. Créez-en une nouvelle."))
     if alert.confirmed_at is None:
         alert.confirmed_at = timezone.now()
         alert.save(update_fields=["confirmed_at", "updated_at"])
         log_action(actor=None, action="aids.alert_confirmed", obj=alert)
+    elif alert.has_pending_change:
+        before = {"frequency": alert.frequency, "language": alert.language}
+        alert.frequency = alert.pending_frequency or alert.frequency
+        alert.language = alert.pending_language or alert.language
+        alert.pending_frequency = alert.pending_language = ""
+        alert.pending_requested_at = None
+        alert.save(
+            update_fields=[
+                "frequency",
+                "language",
+                "pending_frequency",
+                "pending_language",
+                "pending_requested_at",
+                "updated_at",
+            ]
+        )
+        log_action(
+            actor=None,
+            action="aids.alert_change_confirmed",
+            obj=alert,
+            data={
+                "before": before,
+                "after": {"frequency": alert.frequency, "language": alert.language},
+            },
+        )
+    return alert
+
+
+@transaction.atomic
+def alert_update(*, alert: AidAlert, frequency: str, language: str) -> AidAlert:
+    """Changed from the alert's own page, reached by the token of its e-mails (the token is
+    the credential: whoever holds it reads the address's mail), so applied at once."""
+    alert = AidAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.unsubscribed_at is not None:
+        raise ValidationError(_("Cette alerte a été désactivée. Créez-en une nouvelle."))
+    language = alert_language(language)
+    changed = [
+        name
+        for name, value in (("frequency", frequency), ("language", language))
+        if getattr(alert, name) != value
+    ]
+    if changed:
+        before = {name: getattr(alert, name) for name in changed}
+        alert.frequency, alert.language = frequency, language
+        alert.save(update_fields=[*changed, "updated_at"])
+        log_action(
+            actor=None,
+            action="aids.alert_changed",
+            obj=alert,
+            data={"before": before, "after": {name: getattr(alert, name) for name in changed}},
+        )
     return alert
 
 
 @transaction.atomic
 def alert_unsubscribe(*, alert: AidAlert) -> AidAlert:
+    """Idempotent: a second call (a second click, a mail client's retry) changes nothing."""
+    alert = AidAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.unsubscribed_at is None:
         alert.unsubscribed_at = timezone.now()
         alert.save(update_fields=["unsubscribed_at", "updated_at"])
@@ -462,13 +621,16 @@ def alert_digest_send(*, alert_id: int, now: dt.datetime | None = None) -> int:
             for a in aids
         ],
         "search_url": _absolute(reverse("aids:index") + "?" + _querystring(alert.query)),
-        "unsubscribe_url": _absolute(reverse("aids:alert_unsubscribe", args=[alert.token])),
+        **_alert_urls(alert),
     }
-    transaction.on_commit(
-        lambda: email_enqueue(to=alert.email, template="aids/emails/alert_digest", context=context)
-    )
+    _alert_email_on_commit(alert, "alert_digest", context)
     log_action(actor=None, action="aids.alert_sent", obj=alert, data={"aids": [a.pk for a in aids]})
     return len(aids)
+
+
+def alert_querystring(alert: AidAlert) -> str:
+    """The saved search as the query string of ``/aides/``."""
+    return _querystring(alert.query)
 
 
 def _querystring(query: dict[str, Any]) -> str:

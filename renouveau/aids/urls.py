@@ -10,6 +10,7 @@ urlpatterns = [
     path("alertes/", views.alert_create, name="alert_create"),
     path("alertes/confirmer/<str:token>/", views.alert_confirm, name="alert_confirm"),
     path("alertes/desinscription/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
+    path("alertes/modifier/<str:token>/", views.alert_manage, name="alert_manage"),
     path("export/aides.csv", views.export_csv, name="export_csv"),
     path("export/aides.json", views.export_json, name="export_json"),
     path("export/dispositifs-aide.json", views.export_dispositif, name="export_dispositif"),

@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
@@ -17,8 +20,15 @@ from renouveau.core.selectors import audit_log_for
 
 from . import services
 from .exchange import CSV_COLUMNS, aid_dispositif, aid_json, aids_import_csv, aids_to_csv
-from .forms import AidForm, AidSearchForm, AlertForm, CsvImportForm, QuestionnaireForm
-from .models import Aid, AidType, Audience
+from .forms import (
+    AidForm,
+    AidSearchForm,
+    AlertForm,
+    AlertSettingsForm,
+    CsvImportForm,
+    QuestionnaireForm,
+)
+from .models import Aid, AidAlert, AidType, Audience
 from .selectors import (
     AidFilters,
     aid_detail_queryset,
@@ -174,45 +184,99 @@ def alert_create(request: HttpRequest) -> HttpResponse:
         frequency=form.cleaned_data["frequency"],
         title=search.cleaned_data.get("q") or "",
         user=request.user,
+        language=getattr(request, "LANGUAGE_CODE", None),
     )
+    # The same answer whether the address already had this alert or not (anyone can type
+    # any address): the e-mail tells its owner what happened.
     return render(request, "aids/alert_pending.html", {"email": form.cleaned_data["email"]})
+
+
+def _alert_or_404(token: str, message: str) -> AidAlert:
+    alert = alert_by_token(token)
+    if alert is None:
+        raise Http404(message)
+    return alert
 
 
 @require_http_methods(["GET", "POST"])
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    alert = alert_by_token(token)
-    if alert is None:
-        raise Http404(_("Ce lien de confirmation n'est pas valable."))
+    """GET shows what is to be confirmed (a new alert, or the change asked for an active one)
+    and a button; only the POST confirms, so link scanners confirm nothing."""
+    alert = _alert_or_404(token, _("Ce lien de confirmation n'est pas valable."))
     if request.method == "POST":
+        changing = alert.confirmed_at is not None and alert.has_pending_change
         try:
             services.alert_confirm(alert=alert)
         except ValidationError as exc:
             return render(request, "aids/alert_done.html", {"message": exc.messages[0]}, status=400)
-        return render(
-            request,
-            "aids/alert_done.html",
-            {
-                "message": _(
-                    "Votre alerte est confirmée. Vous recevrez les nouvelles aides par e-mail."
-                )
-            },
-        )
+        if changing:
+            message = _("Le changement est enregistré : votre alerte suit désormais vos choix.")
+        else:
+            message = _("Votre alerte est confirmée. Vous recevrez les nouvelles aides par e-mail.")
+        return render(request, "aids/alert_done.html", {"message": message})
     return render(request, "aids/alert_confirm.html", {"alert": alert})
 
 
+def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
+    """The CSRF check that ``csrf_exempt`` skipped: ``None`` when it passes."""
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+
+
+def _alert_page(request: HttpRequest, alert: AidAlert, form=None, status: int = 200):
+    if form is None:
+        form = AlertSettingsForm(initial={"frequency": alert.frequency, "language": alert.language})
+    return render(
+        request,
+        "aids/alert_manage.html",
+        {
+            "alert": alert,
+            "form": form,
+            "search_url": reverse("aids:index") + "?" + services.alert_querystring(alert),
+        },
+        status=status,
+    )
+
+
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click: opening the link of the e-mail unsubscribes (POST too, for mail clients
-    that implement RFC 8058)."""
-    alert = alert_by_token(token)
-    if alert is None:
-        raise Http404(_("Ce lien de désinscription n'est pas valable."))
+    """The link of every alert e-mail. GET shows the alert (its search, frequency, language)
+    with a button and a form to change it: opening the link (a mail scanner, a link preview)
+    changes nothing. POST unsubscribes: the page's form with its CSRF token, or a mail
+    client's RFC 8058 one-click POST (body ``List-Unsubscribe=One-Click``, no CSRF token: the
+    token in the URL is the credential). Idempotent."""
+    alert = _alert_or_404(token, _("Ce lien de désinscription n'est pas valable."))
+    if request.method == "GET":
+        return _alert_page(request, alert)
+    if request.POST.get("List-Unsubscribe") != "One-Click":
+        rejection = _csrf_rejection(request)
+        if rejection is not None:
+            return rejection
     services.alert_unsubscribe(alert=alert)
     return render(
         request,
         "aids/alert_done.html",
         {"message": _("Vous ne recevrez plus cette alerte. Aucune autre action n'est nécessaire.")},
     )
+
+
+@require_POST
+def alert_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """Change the frequency or the language of an alert from its page (the e-mail's token)."""
+    alert = _alert_or_404(token, _("Ce lien n'est pas valable."))
+    form = AlertSettingsForm(data=request.POST)
+    if not form.is_valid():
+        return _alert_page(request, alert, form=form, status=400)
+    try:
+        alert = services.alert_update(
+            alert=alert,
+            frequency=form.cleaned_data["frequency"],
+            language=form.cleaned_data["language"],
+        )
+    except ValidationError as exc:
+        return render(request, "aids/alert_done.html", {"message": exc.messages[0]}, status=400)
+    messages.success(request, _("Votre alerte est modifiée."))
+    return redirect("aids:alert_unsubscribe", token=alert.token)
 
 
 def export_csv(request: HttpRequest) -> HttpResponse:
