@@ -131,11 +131,18 @@ def test_alert_double_opt_in_then_digest_never_twice(
         AidAlertDelivery.objects.create(alert=alert, aid=new)
 
 
-def test_one_click_unsubscribe(client, funders):
+def test_unsubscribe_link_shows_a_button_and_the_post_unsubscribes(client, funders):
+    """Opening the link changes nothing (mail scanners open links); the button's POST
+    unsubscribes. CSRF and RFC 8058 one-click: see test_alert_safety.py."""
     _subscribe(client)
     alert = AidAlert.objects.get()
     client.post(f"/aides/alertes/confirmer/{alert.token}/")
     response = client.get(f"/aides/alertes/desinscription/{alert.token}/")
+    assert response.status_code == 200
+    assert "Me désinscrire de cette alerte" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.unsubscribed_at is None
+    response = client.post(f"/aides/alertes/desinscription/{alert.token}/")
     assert response.status_code == 200
     assert "Vous ne recevrez plus cette alerte" in response.content.decode()
     alert.refresh_from_db()
@@ -153,10 +160,12 @@ def test_alert_with_bad_email_or_bad_query_is_400(client, funders):
 
 
 def test_subscribing_twice_does_not_duplicate(client, funders):
+    """Not confirmed yet: the latest request wins (a confirmed alert waits for its owner's
+    confirmation instead, see test_alert_safety.py)."""
     _subscribe(client)
     _subscribe(client, frequency="weekly")
     alert = AidAlert.objects.get()
-    assert alert.frequency == "weekly"
+    assert alert.frequency == "weekly" and alert.confirmed_at is None
 
 
 def test_digest_command_sends_due_alerts_through_tasks(funders, django_capture_on_commit_callbacks):
