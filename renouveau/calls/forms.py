@@ -119,10 +119,17 @@ class SubmissionForm(forms.ModelForm):
         self.fields["commune"].empty_label = _("— Choisir une commune —")
         if user.is_authenticated and not self.instance.pk and user.commune_id:
             self.fields["commune"].initial = user.commune_id
-        organisations = user.organisations.all() if user.is_authenticated else []
-        self.fields["organisation"].queryset = (
-            organisations or self.fields["organisation"].queryset.none()
-        )
+        organisation_model = self.fields["organisation"].queryset.model
+        organisations = organisation_model.objects.none()
+        if user.is_authenticated:
+            organisations = organisation_model.objects.filter(members=user)
+        if self.instance.pk and self.instance.organisation_id:
+            # A co-author who is not a member keeps the author's organisation when editing
+            # (it was missing from the list, so saving the form dropped it).
+            organisations = organisations | organisation_model.objects.filter(
+                pk=self.instance.organisation_id
+            )
+        self.fields["organisation"].queryset = organisations.distinct().order_by("name")
         self.fields["organisation"].required = False
         self.fields["organisation"].empty_label = _("— À titre personnel —")
         self.fields["latitude"].label = _("Latitude (facultatif)")
@@ -147,8 +154,15 @@ class SubmissionForm(forms.ModelForm):
 
 class CoauthorForm(forms.Form):
     email = forms.EmailField(
-        label=_("Adresse e-mail du co-auteur"),
-        help_text=_("La personne doit avoir un compte sur la plateforme."),
+        label=_("Adresse e-mail de la personne à inviter"),
+        help_text=_(
+            "Elle recevra une invitation par e-mail et deviendra co-autrice si elle l'accepte, "
+            "avec un compte vérifié à cette adresse."
+        ),
+        error_messages={
+            "required": _("Indiquez l'adresse e-mail de la personne à inviter."),
+            "invalid": _("Cette adresse e-mail n'est pas valide."),
+        },
     )
 
 
@@ -180,14 +194,20 @@ class ReviewForm(forms.Form):
         empty_label=_("— Choisir —"),
     )
 
-    def __init__(self, *args, submission: Submission, **kwargs):
+    def __init__(self, *args, submission: Submission, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = (
+        candidates = (
             Submission.objects.filter(call_id=submission.call_id)
             .exclude(pk=submission.pk)
             .exclude(status__in=[Submission.Status.MERGED, Submission.Status.WITHDRAWN])
             .order_by("title")
         )
+        from .rules import can_manage_calls
+
+        if not can_manage_calls(user):
+            # A commune agent merges only into a project of their communes (as they review).
+            candidates = candidates.filter(commune__in=user.agent_communes.values("pk"))
+        self.fields["into"].queryset = candidates
 
     def clean(self):
         data = super().clean()

@@ -52,8 +52,11 @@ def home_section() -> Section | None:
 
 
 def my_section(user) -> Section | None:
-    from .selectors import submission_list_of_user
+    """The person's projects and, first, the invitations to co-author waiting for their
+    answer (sent to one of their verified addresses)."""
+    from .selectors import invitations_pending_for_user, submission_list_of_user
 
+    invitations = list(invitations_pending_for_user(user=user)[:5])
     submissions = submission_list_of_user(user=user)[:3]
     return Section(
         order=20,
@@ -61,6 +64,17 @@ def my_section(user) -> Section | None:
         more_url=reverse("calls:mine"),
         more_label=_("Tous mes projets"),
         entries=[
+            Entry(
+                title=invitation.submission.title,
+                url=reverse("calls:invitation", args=[invitation.token]),
+                detail=invitation.submission.call.title,
+                when=invitation.expires_at,
+                when_label=_("Invitation à co-porter ce projet, à accepter ou refuser avant le"),
+                badge=_("Invitation"),
+            )
+            for invitation in invitations
+        ]
+        + [
             Entry(
                 title=submission.title,
                 url=submission.get_absolute_url(),

@@ -367,3 +367,81 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id} / {self.reporter_id}"
+
+
+def _invitation_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+INVITATION_DAYS = 14
+
+
+def _invitation_expiry():
+    from datetime import timedelta
+
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class CoauthorInvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Waiting for an answer and not expired."""
+        return self.filter(status=CoauthorInvitation.Status.PENDING, expires_at__gt=timezone.now())
+
+
+class CoauthorInvitation(TimeStampedModel):
+    """An author's (or a co-author's) invitation to co-author a project, sent to an e-mail
+    address. Nobody becomes a co-author without accepting, signed in with an account whose
+    verified address is the invited one. ``token`` is the unguessable part of the link of the
+    e-mail; it is not a credential on its own (the address check is)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("adresse invitée"))
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    expires_at = models.DateTimeField(_("expire le"), default=_invitation_expiry)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CoauthorInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation à co-porter un projet")
+        verbose_name_plural = _("invitations à co-porter un projet")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "email"],
+                condition=Q(status="pending"),
+                name="unique_pending_coauthor_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never the address: this is what the audit log shows to agents.
+        return _("Invitation n° %(pk)s à co-porter « %(title)s »") % {
+            "pk": self.pk,
+            "title": self.submission.title,
+        }
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING and not self.is_expired

@@ -6,9 +6,13 @@ permission             who, when
 calls.manage_call      Metropolis agents and administrators, any phase
 calls.submit_project   any signed-in user, during the submission phase
 calls.change_submission its author or a co-author, submission phase, not yet reviewed
+calls.invite_coauthor  the same people, at the same time (the project may still change)
+calls.leave_submission a co-author (never the author), any phase: takes their name off
 calls.review_submission Metropolis agents, administrators, and commune agents for a
-                       project in their commune; submission and review phases
-calls.withdraw_submission its author or a co-author, submission and review phases
+                       project in their commune; submission and review phases. A merge
+                       needs it on both projects (``can_merge``).
+calls.withdraw_submission its author (a co-author leaves instead), submission and review
+                       phases
 calls.comment          any signed-in user, from submission to the end of the vote
 calls.moderate_comment moderators and agents, any phase
 =====================  ===========================================================
@@ -51,6 +55,22 @@ def is_submission_author(user, submission) -> bool:
 
 
 @rules.predicate
+def is_submission_main_author(user, submission) -> bool:
+    return (
+        submission is not None
+        and getattr(user, "is_authenticated", False)
+        and submission.author_id == user.pk
+    )
+
+
+@rules.predicate
+def is_submission_coauthor(user, submission) -> bool:
+    if submission is None or not getattr(user, "is_authenticated", False):
+        return False
+    return submission.author_id != user.pk and submission.is_author(user)
+
+
+@rules.predicate
 def submission_not_reviewed(user, submission) -> bool:
     return submission is not None and submission.status == submission.Status.SUBMITTED
 
@@ -88,9 +108,23 @@ rules.add_perm(
     "calls.change_submission", is_submission_author & call_in_submission & submission_not_reviewed
 )
 rules.add_perm(
+    "calls.invite_coauthor", is_submission_author & call_in_submission & submission_not_reviewed
+)
+rules.add_perm("calls.leave_submission", is_submission_coauthor)
+# Only the author withdraws the whole project: a co-author (invited, or an author whose duplicate
+# an agent merged into it) could otherwise withdraw someone else's project; they leave instead.
+rules.add_perm(
     "calls.withdraw_submission",
-    is_submission_author & call_in_review_window & ~submission_is_final,
+    is_submission_main_author & call_in_review_window & ~submission_is_final,
 )
 rules.add_perm("calls.review_submission", can_review & call_in_review_window)
 rules.add_perm("calls.comment", is_active_user & call_open_for_comments)
 rules.add_perm("calls.moderate_comment", is_moderator | can_manage_calls)
+
+
+def can_merge(user, submission, into) -> bool:
+    """An agent merges ``submission`` into ``into`` only if they may review both: a commune
+    agent merges only projects of their own communes, like every other review decision."""
+    return user.has_perm("calls.review_submission", submission) and user.has_perm(
+        "calls.review_submission", into
+    )

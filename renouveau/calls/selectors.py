@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Call, Comment, Submission
+from .models import Call, CoauthorInvitation, Comment, Submission
 
 
 def call_list(*, user) -> QuerySet[Call]:
@@ -92,4 +92,39 @@ def submission_list_of_user(*, user) -> QuerySet[Submission]:
         .distinct()
         .select_related("call", "commune", "workstream")
         .order_by("-created_at", "-id")
+    )
+
+
+def invitation_get(*, token: str) -> CoauthorInvitation | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        CoauthorInvitation.objects.filter(token=token)
+        .select_related("submission", "submission__call", "invited_by")
+        .first()
+    )
+
+
+def invitations_pending_of_submission(*, submission: Submission) -> QuerySet[CoauthorInvitation]:
+    """What the authors see: the invitations waiting for an answer (not expired)."""
+    return (
+        CoauthorInvitation.objects.filter(submission=submission)
+        .pending()
+        .order_by("created_at", "id")
+    )
+
+
+def invitations_pending_for_user(*, user) -> QuerySet[CoauthorInvitation]:
+    """Invitations waiting for ``user``'s answer: sent to one of their verified addresses,
+    not expired, on a project that can still accept co-authors."""
+    from .services import verified_addresses
+
+    addresses = verified_addresses(user)
+    if not addresses:
+        return CoauthorInvitation.objects.none()
+    return (
+        CoauthorInvitation.objects.pending()
+        .filter(email__in=addresses, submission__status=Submission.Status.SUBMITTED)
+        .select_related("submission", "submission__call", "invited_by")
+        .order_by("expires_at", "id")
     )

@@ -12,10 +12,18 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renouveau.core.emails import email_enqueue
+from renouveau.core.emails import choice_label, email_enqueue
 from renouveau.core.services import changed_fields, log_action
 
-from .models import Call, Comment, CommentReport, Phase, Submission
+from .models import (
+    Call,
+    CoauthorInvitation,
+    Comment,
+    CommentReport,
+    Phase,
+    Submission,
+    _invitation_expiry,
+)
 
 SUBMISSION_FIELDS = (
     "title",
@@ -156,8 +164,13 @@ def submission_update(*, actor, submission: Submission, data: dict[str, Any]) ->
         raise PermissionDenied(_("Le dépôt est clos : le projet ne peut plus être modifié."))
     if submission.status != Submission.Status.SUBMITTED:
         raise PermissionDenied(_("Ce projet a déjà été analysé : il ne peut plus être modifié."))
+    if not submission.is_author(actor):
+        raise PermissionDenied(_("Seuls les auteurs du projet peuvent le modifier."))
     _check_workstream(submission.call, data.get("workstream", submission.workstream))
-    if "organisation" in data:
+    # Only a change of organisation is checked: a co-author who is not a member of the
+    # author's organisation keeps it when editing the text.
+    new_organisation = getattr(data.get("organisation"), "pk", None)
+    if "organisation" in data and new_organisation != submission.organisation_id:
         _check_organisation(actor, data["organisation"])
     diff = changed_fields(submission, data)
     for name, value in data.items():
@@ -173,29 +186,257 @@ def submission_update(*, actor, submission: Submission, data: dict[str, Any]) ->
     return submission
 
 
-@transaction.atomic
-def submission_coauthor_add(*, actor, submission: Submission, email: str) -> None:
-    from renouveau.accounts.models import User
+# ---------------------------------------------------------------- co-authors, by consent
 
-    user = User.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).first()
-    if user is None:
-        raise ValidationError(
-            {
-                "email": _(
-                    "Aucun compte n'utilise cette adresse : la personne doit d'abord s'inscrire."
-                )
-            }
+# At most this many invitations waiting for an answer per project (expired ones do not count).
+MAX_PENDING_INVITATIONS = 10
+
+
+def verified_addresses(user) -> set[str]:
+    """The addresses (lower case) ``user`` has proved they own (allauth's verified ones)."""
+    from allauth.account.models import EmailAddress
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "erased_at", None):
+        return set()
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
         )
-    if user.pk == submission.author_id:
-        raise ValidationError(
-            {"email": _("Cette personne est déjà l'autrice ou l'auteur du projet.")}
+    }
+
+
+def _send_invitation(invitation: CoauthorInvitation, inviter) -> None:
+    from django.conf import settings
+    from django.urls import reverse
+
+    submission = invitation.submission
+    context = {
+        "title": submission.title,
+        "call": submission.call.title,
+        "inviter": (inviter.display_name if inviter is not None else "") or "",
+        "url": settings.SITE_URL + reverse("calls:invitation", args=[invitation.token]),
+        "expires_at": invitation.expires_at,
+    }
+    address = invitation.email
+    # To the address in every case, in the language of its account when it has one: what
+    # happens does not depend on whether the address is known.
+    transaction.on_commit(
+        lambda: email_enqueue(to=address, template="calls/emails/invitation", context=context)
+    )
+
+
+@transaction.atomic
+def coauthor_invite(*, actor, submission: Submission, email: str) -> CoauthorInvitation:
+    """Invite an address to co-author a project (its author or a co-author, while the project
+    may still change). The same thing happens whether or not the address has an account, and
+    whether or not that account is already an author: an invitation is recorded and e-mailed;
+    nobody becomes a co-author until they accept. Inviting a pending address again sends the
+    same invitation again with a new expiry."""
+    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    if not actor.has_perm("calls.invite_coauthor", submission):
+        raise PermissionDenied(
+            _(
+                "Seuls les auteurs peuvent inviter un co-auteur, pendant le dépôt et tant que le "
+                "projet n'a pas été analysé."
+            )
         )
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Indiquez l'adresse e-mail de la personne à inviter.")})
+    if email == (actor.email or "").lower() or email in verified_addresses(actor):
+        raise ValidationError(
+            {"email": _("C'est votre propre adresse : indiquez celle de la personne à inviter.")}
+        )
+    invitation = CoauthorInvitation.objects.filter(
+        submission=submission, email=email, status=CoauthorInvitation.Status.PENDING
+    ).first()
+    if invitation is None:
+        pending = CoauthorInvitation.objects.filter(submission=submission).pending().count()
+        if pending >= MAX_PENDING_INVITATIONS:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Ce projet a déjà %(count)s invitations en attente de réponse : annulez-en "
+                        "une avant d'en envoyer une autre."
+                    )
+                    % {"count": pending}
+                }
+            )
+        invitation = CoauthorInvitation.objects.create(
+            submission=submission, email=email, invited_by=actor
+        )
+        action = "calls.coauthor_invited"
+    else:
+        invitation.expires_at = _invitation_expiry()
+        invitation.invited_by = actor
+        invitation.save(update_fields=["expires_at", "invited_by", "updated_at"])
+        action = "calls.coauthor_invitation_renewed"
+    invitation.submission = submission
+    # The address is not in the audit line: agents read the journal.
+    log_action(
+        actor=actor,
+        action=action,
+        obj=invitation,
+        data={"submission": submission.pk},
+        public_change=False,
+    )
+    _send_invitation(invitation, actor)
+    return invitation
+
+
+def _locked_invitation(invitation: CoauthorInvitation) -> tuple[CoauthorInvitation, Submission]:
+    """The project, then the invitation, locked in that order (as ``coauthor_invite`` does), so
+    that two answers, or an answer and a new sending, run one after the other."""
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("call")
+        .get(pk=invitation.submission_id)
+    )
+    locked = CoauthorInvitation.objects.select_for_update().get(pk=invitation.pk)
+    locked.submission = submission
+    return locked, submission
+
+
+def is_invitee(user, invitation: CoauthorInvitation) -> bool:
+    return invitation.email.lower() in verified_addresses(user)
+
+
+def _check_invitee(user, invitation: CoauthorInvitation) -> None:
+    if not is_invitee(user, invitation):
+        raise PermissionDenied(
+            _(
+                "Cette invitation a été envoyée à une autre adresse que les adresses vérifiées de "
+                "votre compte. Connectez-vous avec le compte de l'adresse invitée, ou ajoutez-la "
+                "à votre compte et confirmez-la."
+            )
+        )
+
+
+def project_may_change(submission: Submission) -> bool:
+    return submission.call.phase == Phase.SUBMISSION and (
+        submission.status == Submission.Status.SUBMITTED
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, user, invitation: CoauthorInvitation) -> bool:
+    """The invitee accepts: they become a co-author, exactly once (a second click, or two
+    requests at once, find the invitation accepted and change nothing). Returns whether this
+    call made them a co-author."""
+    invitation, submission = _locked_invitation(invitation)
+    _check_invitee(user, invitation)
+    Status = CoauthorInvitation.Status
+    if invitation.status == Status.ACCEPTED and invitation.answered_by_id == user.pk:
+        return False
+    if invitation.status != Status.PENDING:
+        raise ValidationError(_("Cette invitation n'est plus valable (annulée ou déjà répondue)."))
+    if invitation.is_expired:
+        raise ValidationError(
+            _(
+                "Cette invitation a expiré : demandez aux auteurs du projet de vous inviter à nouveau."
+            )
+        )
+    if not project_may_change(submission):
+        raise ValidationError(
+            _(
+                "Ce projet ne peut plus changer (le dépôt est clos, ou il a été analysé ou "
+                "retiré) : l'invitation ne peut plus être acceptée."
+            )
+        )
+    invitation.status = Status.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = user
+    invitation.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    log_action(
+        actor=user,
+        action="calls.coauthor_invitation_accepted",
+        obj=invitation,
+        data={"submission": submission.pk},
+        public_change=False,
+    )
+    if submission.is_author(user):  # already the author or a co-author: nothing to add
+        return False
     submission.coauthors.add(user)
-    log_action(actor=actor, action="calls.coauthor_added", obj=submission, data={"user": user.pk})
+    log_action(
+        actor=user,
+        action="calls.coauthor_added",
+        obj=submission,
+        data={"user": user.pk, "invitation": invitation.pk},
+    )
+    return True
+
+
+@transaction.atomic
+def invitation_decline(*, user, invitation: CoauthorInvitation) -> bool:
+    """The invitee declines: nothing else changes. Declining twice is done already (False)."""
+    invitation, submission = _locked_invitation(invitation)
+    _check_invitee(user, invitation)
+    Status = CoauthorInvitation.Status
+    if invitation.status == Status.DECLINED:
+        return False
+    if invitation.status != Status.PENDING:
+        raise ValidationError(_("Cette invitation n'est plus valable (annulée ou déjà répondue)."))
+    invitation.status = Status.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.answered_by = user
+    invitation.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    log_action(
+        actor=user,
+        action="calls.coauthor_invitation_declined",
+        obj=invitation,
+        data={"submission": submission.pk},
+        public_change=False,
+    )
+    return True
+
+
+@transaction.atomic
+def invitation_cancel(*, actor, invitation: CoauthorInvitation) -> bool:
+    """An author or co-author cancels a pending invitation (its link stops working)."""
+    invitation, submission = _locked_invitation(invitation)
+    if not submission.is_author(actor):
+        raise PermissionDenied(_("Seuls les auteurs du projet peuvent annuler une invitation."))
+    Status = CoauthorInvitation.Status
+    if invitation.status == Status.CANCELLED:
+        return False
+    if invitation.status != Status.PENDING:
+        raise ValidationError(
+            _("Cette invitation a déjà reçu une réponse : elle ne peut plus être annulée.")
+        )
+    invitation.status = Status.CANCELLED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at", "updated_at"])
+    log_action(
+        actor=actor,
+        action="calls.coauthor_invitation_cancelled",
+        obj=invitation,
+        data={"submission": submission.pk},
+        public_change=False,
+    )
+    return True
+
+
+@transaction.atomic
+def submission_leave(*, user, submission: Submission) -> bool:
+    """A co-author takes their name off a project, in any phase. Leaving twice: False."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.author_id == user.pk:
+        raise PermissionDenied(
+            _("L'auteur ne quitte pas son projet : il peut le retirer pendant le dépôt.")
+        )
+    if not submission.coauthors.filter(pk=user.pk).exists():
+        return False
+    submission.coauthors.remove(user)
+    log_action(actor=user, action="calls.coauthor_left", obj=submission, data={"user": user.pk})
+    return True
 
 
 @transaction.atomic
 def submission_withdraw(*, actor, submission: Submission) -> Submission:
+    submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    if not actor.has_perm("calls.withdraw_submission", submission):
+        raise PermissionDenied(_("Vous ne pouvez pas retirer ce projet."))
     submission.status = Submission.Status.WITHDRAWN
     submission.save(update_fields=["status", "updated_at"])
     log_action(actor=actor, action="calls.submission_withdrawn", obj=submission)
@@ -205,8 +446,10 @@ def submission_withdraw(*, actor, submission: Submission) -> Submission:
 REVIEWABLE = (Submission.Status.SUBMITTED, Submission.Status.ACCEPTED, Submission.Status.REJECTED)
 
 
-def _reviewable(submission: Submission) -> Submission:
+def _reviewable(submission: Submission, actor) -> Submission:
     locked = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)
+    if not actor.has_perm("calls.review_submission", locked):
+        raise PermissionDenied(_("Vous ne pouvez pas analyser ce projet."))
     if locked.call.phase not in (Phase.SUBMISSION, Phase.REVIEW):
         raise PermissionDenied(_("L'analyse de faisabilité est close pour cet appel."))
     if locked.status not in REVIEWABLE:
@@ -220,7 +463,7 @@ def _notify_author(submission: Submission) -> None:
         return
     context = {
         "title": submission.title,
-        "status": submission.get_status_display(),
+        "status": choice_label(submission, "status"),
         "reason": submission.public_reason or submission.cost_adjustment_reason,
         "call": submission.call.title,
     }
@@ -234,7 +477,7 @@ def submission_accept(
     *, actor, submission: Submission, adjusted_cost: Decimal | None = None, reason: str = ""
 ) -> Submission:
     """Declare a project feasible; optionally adjust its cost (a public reason is required)."""
-    submission = _reviewable(submission)
+    submission = _reviewable(submission, actor)
     previous_cost = submission.cost
     if adjusted_cost is not None and adjusted_cost != submission.estimated_cost:
         if adjusted_cost <= 0:
@@ -266,7 +509,7 @@ def submission_accept(
 def submission_reject(*, actor, submission: Submission, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationError({"reason": _("Un motif public est obligatoire pour refuser.")})
-    submission = _reviewable(submission)
+    submission = _reviewable(submission, actor)
     submission.status = Submission.Status.REJECTED
     submission.public_reason = reason.strip()
     submission.reviewed_at = timezone.now()
@@ -285,10 +528,28 @@ def submission_reject(*, actor, submission: Submission, reason: str) -> Submissi
 def submission_merge(
     *, actor, submission: Submission, into: Submission, reason: str = ""
 ) -> Submission:
-    """Merge a duplicate into another project of the same call; its authors become co-authors."""
-    submission = _reviewable(submission)
-    if into.pk == submission.pk or into.call_id != submission.call_id:
+    """Merge a duplicate into another project of the same call. The agent must be allowed to
+    review both (a commune agent: two projects of their communes). The merged project's author
+    and co-authors become co-authors of the kept project without being asked: the agent decides
+    that the two are one project; each of them may leave it (``submission_leave``)."""
+    # Both rows locked in the order of their ids: two agents merging A into B and B into A at
+    # once wait for each other instead of deadlocking.
+    list(
+        Submission.objects.select_for_update()
+        .filter(pk__in=[submission.pk, into.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    submission = _reviewable(submission, actor)
+    if into.pk == submission.pk:
         raise ValidationError({"into": _("Choisissez un autre projet du même appel.")})
+    into = Submission.objects.select_for_update().select_related("call").get(pk=into.pk)
+    if into.call_id != submission.call_id:
+        raise ValidationError({"into": _("Choisissez un autre projet du même appel.")})
+    if not actor.has_perm("calls.review_submission", into):
+        raise PermissionDenied(
+            _("Vous ne pouvez fusionner que des projets des communes dont vous avez la charge.")
+        )
     if into.status in (Submission.Status.MERGED, Submission.Status.WITHDRAWN):
         raise ValidationError({"into": _("Ce projet a lui-même été fusionné ou retiré.")})
     submission.status = Submission.Status.MERGED
@@ -299,9 +560,13 @@ def submission_merge(
     submission.reviewed_at = timezone.now()
     submission.save()
     people = [u for u in [submission.author, *submission.coauthors.all()] if u is not None]
-    into.coauthors.add(*[u for u in people if u.pk != into.author_id])
+    added = [u for u in people if u.pk != into.author_id and not u.erased_at]
+    into.coauthors.add(*added)
     log_action(
-        actor=actor, action="calls.submission_merged", obj=submission, data={"into": into.pk}
+        actor=actor,
+        action="calls.submission_merged",
+        obj=submission,
+        data={"into": into.pk, "coauthors_added": sorted(u.pk for u in added)},
     )
     _notify_author(submission)
     return submission

@@ -9,6 +9,19 @@ urlpatterns = [
     path("nouveau/", views.call_create, name="create"),
     path("mes-projets/", views.my_submissions, name="mine"),
     path("moderation/commentaires/", views.moderation_queue, name="moderation"),
+    path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
+    path(
+        "invitations/<str:token>/accepter/",
+        views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation_accept",
+    ),
+    path(
+        "invitations/<str:token>/refuser/",
+        views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation_decline",
+    ),
     path(
         "moderation/commentaires/<int:comment_pk>/classer/",
         views.comment_reports_dismiss,
@@ -26,6 +39,12 @@ urlpatterns = [
         views.submission_coauthor,
         name="submission_coauthor",
     ),
+    path(
+        "<slug:slug>/projets/<int:pk>/invitations/<int:invitation_pk>/annuler/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("<slug:slug>/projets/<int:pk>/quitter/", views.submission_leave, name="submission_leave"),
     path(
         "<slug:slug>/projets/<int:pk>/retirer/",
         views.submission_withdraw,

@@ -29,11 +29,14 @@ from .forms import (
     ReviewForm,
     SubmissionForm,
 )
-from .models import Call, Comment, Submission
+from .models import INVITATION_DAYS, Call, CoauthorInvitation, Comment, Submission
 from .selectors import (
     call_get,
     call_list,
     comment_report_queue,
+    invitation_get,
+    invitations_pending_for_user,
+    invitations_pending_of_submission,
     submission_get,
     submission_list,
     submission_list_of_user,
@@ -72,7 +75,14 @@ def _submission_context(request: HttpRequest, submission: Submission, **extra) -
         "comment_form": CommentForm(),
         "coauthor_form": CoauthorForm(),
         "is_author": submission.is_author(user),
+        "can_invite": user.has_perm("calls.invite_coauthor", submission),
+        "can_leave": user.has_perm("calls.leave_submission", submission),
+        "can_change": user.has_perm("calls.change_submission", submission),
     }
+    if context["is_author"]:
+        context["pending_invitations"] = list(
+            invitations_pending_of_submission(submission=submission)
+        )
     context.update(extra)
     return context
 
@@ -290,28 +300,123 @@ def submission_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @rate_limited("calls_coauthor", limit=30, period=3600)
 def submission_coauthor(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Invite a co-author by e-mail. The answer is the same whatever the address (with or
+    without an account, already an author or not): nobody learns who has an account."""
     submission = _submission_or_404(request, slug, pk)
-    if not request.user.has_perm("calls.change_submission", submission):
+    if not request.user.has_perm("calls.invite_coauthor", submission):
         raise PermissionDenied(
-            _("Seuls les auteurs peuvent inviter un co-auteur pendant le dépôt.")
+            _(
+                "Seuls les auteurs peuvent inviter un co-auteur, pendant le dépôt et tant que le "
+                "projet n'a pas été analysé."
+            )
         )
     form = CoauthorForm(request.POST)
     if form.is_valid():
         try:
-            services.submission_coauthor_add(
+            services.coauthor_invite(
                 actor=request.user, submission=submission, email=form.cleaned_data["email"]
             )
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, _("Le co-auteur a été ajouté."))
-            return redirect(submission)
+            messages.success(
+                request,
+                _(
+                    "Une invitation a été envoyée à cette adresse. La personne deviendra "
+                    "co-autrice si elle l'accepte, connectée avec un compte vérifié à cette "
+                    "adresse ; l'invitation expire dans %(days)s jours."
+                )
+                % {"days": INVITATION_DAYS},
+            )
+            return redirect(submission.get_absolute_url() + "#co-auteurs")
     return render(
         request,
         "calls/submission.html",
         _submission_context(request, submission, coauthor_form=form),
         status=400,
     )
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, slug: str, pk: int, invitation_pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    invitation = get_object_or_404(CoauthorInvitation, pk=invitation_pk, submission=submission)
+    try:
+        done = services.invitation_cancel(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if done:
+            messages.success(request, _("L'invitation est annulée : son lien ne fonctionne plus."))
+        else:
+            messages.info(request, _("Cette invitation est déjà annulée."))
+    return redirect(submission.get_absolute_url() + "#co-auteurs")
+
+
+@login_required
+@require_POST
+def submission_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    submission = _submission_or_404(request, slug, pk)
+    if services.submission_leave(user=request.user, submission=submission):
+        messages.success(request, _("Vous ne faites plus partie des co-auteurs de ce projet."))
+    else:
+        messages.info(request, _("Vous ne faites pas partie des co-auteurs de ce projet."))
+    return redirect(submission)
+
+
+def _invitation_or_404(token: str) -> CoauthorInvitation:
+    invitation = invitation_get(token=token)
+    if invitation is None or not invitation.submission.call.is_published:
+        raise Http404(_("Cette invitation n'existe pas."))
+    return invitation
+
+
+@login_required
+def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of the e-mail's link: the invitee (signed in with the invited address,
+    verified) accepts or declines. Anyone else is told to use the invited account."""
+    invitation = _invitation_or_404(token)
+    is_invitee = services.is_invitee(request.user, invitation)
+    return render(
+        request,
+        "calls/invitation.html",
+        {
+            "invitation": invitation,
+            "submission": invitation.submission,
+            "call": invitation.submission.call,
+            "is_invitee": is_invitee,
+            "may_change": services.project_may_change(invitation.submission),
+        },
+        status=200 if is_invitee else 403,
+    )
+
+
+@login_required
+@require_POST
+@rate_limited("calls_invitation_answer", limit=60, period=3600)
+def invitation_answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    invitation = _invitation_or_404(token)
+    submission = invitation.submission
+    try:
+        if answer == "accept":
+            if services.invitation_accept(user=request.user, invitation=invitation):
+                messages.success(
+                    request, _("Vous êtes maintenant co-autrice ou co-auteur de ce projet.")
+                )
+            else:
+                messages.info(request, _("Vous faites déjà partie des auteurs de ce projet."))
+            return redirect(submission)
+        if services.invitation_decline(user=request.user, invitation=invitation):
+            messages.success(
+                request, _("Vous avez refusé l'invitation. Rien n'a changé pour vous.")
+            )
+        else:
+            messages.info(request, _("Vous avez déjà refusé cette invitation."))
+        return redirect("calls:mine")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("calls:invitation", token=invitation.token)
 
 
 @login_required
@@ -323,7 +428,9 @@ def submission_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         messages.info(request, _("Ce projet est déjà retiré."))
         return redirect(submission.call)
     if not request.user.has_perm("calls.withdraw_submission", submission):
-        raise PermissionDenied(_("Vous ne pouvez pas retirer ce projet."))
+        raise PermissionDenied(
+            _("Seul l'auteur peut retirer ce projet, pendant le dépôt et l'analyse.")
+        )
     services.submission_withdraw(actor=request.user, submission=submission)
     messages.success(request, _("Votre projet a été retiré."))
     return redirect(submission.call)
@@ -335,7 +442,7 @@ def submission_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, slug, pk)
     if not request.user.has_perm("calls.review_submission", submission):
         raise PermissionDenied(_("Vous ne pouvez pas analyser ce projet dans la phase actuelle."))
-    form = ReviewForm(request.POST or None, submission=submission)
+    form = ReviewForm(request.POST or None, submission=submission, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -382,7 +489,8 @@ def submission_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def my_submissions(request: HttpRequest) -> HttpResponse:
     page = paginate(request, submission_list_of_user(user=request.user), per_page=20)
-    return render(request, "calls/mine.html", {"page": page})
+    invitations = list(invitations_pending_for_user(user=request.user)[:50])
+    return render(request, "calls/mine.html", {"page": page, "invitations": invitations})
 
 
 # ---------------------------------------------------------------- comments

@@ -86,6 +86,7 @@ EXPECTED = {
         Phase.SUBMISSION: {"resident"},
         Phase.REVIEW: {"resident"},
     },
+    "calls.invite_coauthor": {Phase.SUBMISSION: {"resident"}},  # the author
     "calls.review_submission": {
         Phase.SUBMISSION: {"commune_agent", "metropolis_agent", "administrator"},
         Phase.REVIEW: {"commune_agent", "metropolis_agent", "administrator"},
@@ -210,16 +211,22 @@ def test_submission_outside_the_phase_is_refused(plan, client, resident, marseil
         services.submission_create(author=resident, call=call, data={"title": "x"})
 
 
-def test_coauthor_can_edit_and_unknown_email_is_explained(plan, client, personas, marseille):
+def test_an_accepted_invitation_lets_the_coauthor_edit(plan, client, personas, marseille):
+    """Co-authors used to be added at once by e-mail; now they accept an invitation first."""
     call = make_call(Phase.SUBMISSION)
     submission = make_submission(call, personas["resident"], commune=marseille)
     client.force_login(personas["resident"])
     url = reverse("calls:submission_coauthor", args=[call.slug, submission.pk])
-    response = client.post(url, {"email": "personne@example.org"})
-    assert response.status_code == 400
-    assert "Aucun compte" in response.content.decode()
     assert client.post(url, {"email": "asso@example.org"}).status_code == 302
-    assert personas["association_member"].has_perm("calls.change_submission", submission)
+    member = personas["association_member"]
+    assert not member.has_perm("calls.change_submission", submission)  # not before accepting
+    invitation = submission.invitations.get()
+    client.force_login(member)
+    assert (
+        client.post(reverse("calls:invitation_accept", args=[invitation.token])).status_code == 302
+    )
+    submission = Submission.objects.get(pk=submission.pk)
+    assert member.has_perm("calls.change_submission", submission)
 
 
 def test_organisation_must_be_one_of_the_authors(plan, personas, marseille):
