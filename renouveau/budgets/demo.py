@@ -143,7 +143,7 @@ def load() -> str:
     from renouveau.territories.models import Commune, Territory
 
     from .models import Ballot, Envelope
-    from .services import results_compute
+    from .services import _plan_project_sync, results_compute
 
     if not Workstream.objects.exists() or not Commune.objects.exists():
         return "skipped (plan or territories not loaded)"
@@ -298,6 +298,7 @@ def load() -> str:
             project.spent = (project.budget * project.progress / 100).quantize(Decimal("1"))
             project.public_note = "Point d'étape de démonstration."
             project.save()
+            _plan_project_sync(project, actor=None)
     return (
         f"{Call.objects.filter(is_demo=True).count()} demo calls, "
         f"{Ballot.objects.filter(envelope__is_demo=True).count()} demo ballots"

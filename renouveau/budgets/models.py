@@ -242,6 +242,16 @@ class TrackedProject(TimeStampedModel, DemoFlagModel):
     budget = models.DecimalField(_("budget alloué (€)"), max_digits=12, decimal_places=2)
     spent = models.DecimalField(_("dépensé (€)"), max_digits=12, decimal_places=2, default=0)
     public_note = models.TextField(_("dernières nouvelles"), blank=True)
+    # The same winner as a project of the plan (``monitoring``): its cost, spending and
+    # progress count in its chantier's figures and in the plan's open data.
+    plan_project = models.OneToOneField(
+        "monitoring.Project",
+        verbose_name=_("projet du plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participatory_budget",
+    )
 
     class Meta:
         verbose_name = _("projet lauréat suivi")

@@ -81,7 +81,7 @@ def result_list(*, call) -> list[Result]:
 
 def tracked_project_list(*, call=None) -> QuerySet[TrackedProject]:
     qs = TrackedProject.objects.select_related(
-        "submission", "submission__commune", "submission__call", "envelope"
+        "submission", "submission__commune", "submission__call", "envelope", "plan_project"
     )
     if call is not None:
         qs = qs.filter(envelope__call=call)

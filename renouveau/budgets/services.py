@@ -7,10 +7,11 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from renouveau.calls.models import Call, Phase, Submission
@@ -536,9 +537,19 @@ def results_compute(*, call: Call, actor=None) -> list[Result]:
                 if pid not in existing
             ]
         )
-        TrackedProject.objects.filter(envelope=envelope).exclude(submission_id__in=winners).filter(
-            status=TrackedProject.Status.PLANNED, spent=0
-        ).delete()
+        dropped = (
+            TrackedProject.objects.filter(envelope=envelope)
+            .exclude(submission_id__in=winners)
+            .filter(status=TrackedProject.Status.PLANNED, spent=0)
+        )
+        _plan_projects_drop(dropped, actor=actor)
+        dropped.delete()
+        for tracked in (
+            TrackedProject.objects.filter(envelope=envelope, plan_project__isnull=True)
+            .select_related("submission__commune", "submission__workstream")
+            .order_by("pk")
+        ):
+            _plan_project_create(tracked, call=call, actor=actor)
         log_action(
             actor=actor,
             action="budgets.results_computed",
@@ -606,6 +617,121 @@ def _pabulib_text(envelope: Envelope) -> str:
 
 # ---------------------------------------------------------------- implementation
 
+# A winner's follow-up status, as the status of its project in the plan's monitoring.
+PLAN_STATUS = {
+    TrackedProject.Status.PLANNED: "planned",
+    TrackedProject.Status.IN_PROGRESS: "in_progress",
+    TrackedProject.Status.DONE: "completed",
+    TrackedProject.Status.SUSPENDED: "suspended",
+    TrackedProject.Status.ABANDONED: "cancelled",
+}
+
+
+def _implementation_year(call: Call) -> int:
+    when = call.implementation_starts_at or call.vote_closes_at
+    return timezone.localtime(when).year
+
+
+def _plan_spending(tracked: TrackedProject) -> dict[str, Any]:
+    """The winner's money as one year of the plan's spending: planned = the budget allotted,
+    committed once the work is launched (at least what is already spent), paid = spent."""
+    launched = tracked.status != TrackedProject.Status.PLANNED
+    return {
+        "planned_eur": tracked.budget,
+        "committed_eur": max(tracked.budget, tracked.spent) if launched else Decimal(0),
+        "paid_eur": tracked.spent,
+    }
+
+
+def _plan_project_create(tracked: TrackedProject, *, call: Call, actor) -> None:
+    """Enter a winner in the plan's monitoring (chantier, commune, cost, funding by the
+    participatory budget), published with the call, so that the public money decided by the
+    residents' vote counts in the plan's figures and open data like any other project."""
+    from renouveau.monitoring.services import project_create
+
+    submission = tracked.submission
+    year = _implementation_year(call)
+    with translation.override(settings.LANGUAGE_CODE):
+        project = project_create(
+            actor=actor,
+            data={
+                "title": submission.title[:200],
+                "owner": (_("Métropole — budget participatif « %(call)s »") % {"call": call.title})[
+                    :200
+                ],
+                "summary": submission.description,
+                "origin_kind": "call",
+                "origin_ref": (
+                    _("%(call)s — projet lauréat n° %(number)s")
+                    % {"call": call.title, "number": submission.pk}
+                )[:200],
+                "workstreams": [submission.workstream],
+                "communes": [submission.commune],
+                "status": PLAN_STATUS[tracked.status],
+                "progress": tracked.progress,
+                "spendings": [{"year": year, **_plan_spending(tracked)}],
+                "fundings": [
+                    {
+                        "source": "metropolis",
+                        "amount_eur": tracked.budget,
+                        "note": _("Budget participatif (fonds d'initiative citoyenne)"),
+                    }
+                ],
+                "is_published": call.is_published,
+                "is_demo": tracked.is_demo,
+            },
+        )
+    TrackedProject.objects.filter(pk=tracked.pk).update(plan_project=project)
+    tracked.plan_project = project
+
+
+@transaction.atomic
+def winners_to_plan(*, actor=None) -> int:
+    """Enter every followed winner that has no project of the plan yet (idempotent)."""
+    done = 0
+    for tracked in (
+        TrackedProject.objects.select_for_update(of=("self",))
+        .filter(plan_project__isnull=True)
+        .select_related("submission__commune", "submission__workstream", "submission__call")
+        .order_by("pk")
+    ):
+        _plan_project_create(tracked, call=tracked.submission.call, actor=actor)
+        done += 1
+    return done
+
+
+def _plan_projects_drop(dropped, *, actor) -> None:
+    """A recount that no longer selects a winner not yet started removes it from the plan too."""
+    from renouveau.monitoring.models import Project
+
+    ids = [pk for pk in dropped.values_list("plan_project_id", flat=True) if pk]
+    for project in Project.objects.filter(pk__in=ids):
+        log_action(
+            actor=actor,
+            action="monitoring.project_deleted",
+            obj=project,
+            data={"reason": "participatory budget recount", "title": project.title},
+        )
+    Project.objects.filter(pk__in=ids).delete()
+
+
+def _plan_project_sync(tracked: TrackedProject, *, actor) -> None:
+    """Mirror a winner's follow-up (status, progress, spending) on its project of the plan."""
+    from renouveau.monitoring.services import project_update, spending_set
+
+    project = tracked.plan_project
+    if project is None:
+        return
+    project_update(
+        actor=actor,
+        project=project,
+        data={"status": PLAN_STATUS[tracked.status], "progress": tracked.progress},
+    )
+    call = tracked.submission.call
+    spending_set(
+        actor=actor, project=project, year=_implementation_year(call), **_plan_spending(tracked)
+    )
+
 
 @transaction.atomic
 def tracked_project_update(
@@ -623,6 +749,7 @@ def tracked_project_update(
     TrackedProjectUpdate.objects.create(
         project=project, author=actor, status=status, progress=progress, spent=spent, note=note
     )
+    _plan_project_sync(project, actor=actor)
     log_action(
         actor=actor,
         action="budgets.tracked_project_updated",

@@ -85,7 +85,11 @@ def load() -> str:
     from .models import GREEN_AXES, Scenario, Score
 
     monitoring_demo.load()  # the projects first (RENOUVEAU_APPS lists portfolio before)
-    projects = list(Project.objects.filter(is_demo=True).prefetch_related("workstreams"))
+    projects = list(
+        Project.objects.filter(is_demo=True, participatory_budget__isnull=True).prefetch_related(
+            "workstreams"
+        )
+    )
     if not projects:
         return "skipped (no demonstration projects)"
     grid = services.grid_ensure_default()

@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renouveau.monitoring.models import Project
-
 from .models import GREEN_AXES, Criterion, GreenRating, Scenario, ScenarioConstraint
+from .selectors import candidate_projects
 
 
 class ScoreForm(forms.Form):
@@ -145,7 +144,7 @@ class ConstraintForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        projects = Project.objects.exclude(status__in=["completed", "cancelled"]).order_by("title")
+        projects = candidate_projects().order_by("title")
         self.fields["project"].queryset = projects
         self.fields["other_project"].queryset = projects
         self.fields["workstream"].queryset = self.fields["workstream"].queryset.order_by("number")

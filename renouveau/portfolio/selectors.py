@@ -107,9 +107,12 @@ def project_default_scores() -> dict[int, float]:
 
 
 def candidate_projects() -> QuerySet[Project]:
-    """Projects that a programme may choose: all but completed and cancelled ones."""
+    """Projects that a programme may choose: all but completed and cancelled ones, and the
+    participatory budget's winners (the residents' vote decided them, on an envelope of its
+    own: they are followed in the plan, not weighed again by the grid)."""
     return (
         Project.objects.exclude(status__in=CANDIDATE_EXCLUDED_STATUSES)
+        .filter(participatory_budget__isnull=True)
         .prefetch_related("workstreams", "territories")
         .order_by("pk")
     )
