@@ -24,6 +24,7 @@ from .models import (
     Submission,
     _invitation_expiry,
 )
+from .rules import can_merge
 
 SUBMISSION_FIELDS = (
     "title",
@@ -546,7 +547,7 @@ def submission_merge(
     into = Submission.objects.select_for_update().select_related("call").get(pk=into.pk)
     if into.call_id != submission.call_id:
         raise ValidationError({"into": _("Choisissez un autre projet du même appel.")})
-    if not actor.has_perm("calls.review_submission", into):
+    if not can_merge(actor, submission, into):
         raise PermissionDenied(
             _("Vous ne pouvez fusionner que des projets des communes dont vous avez la charge.")
         )

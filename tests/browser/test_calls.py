@@ -99,3 +99,38 @@ def test_a_moderator_handles_reported_comments_from_the_queue(browse, plan, pers
     browse.check()
     hidden, kept = Comment.objects.order_by("pk")
     assert hidden.is_hidden and hidden.hidden_reason == "Publicité" and not kept.is_hidden
+
+
+def test_an_author_invites_a_coauthor_who_accepts_from_their_account(browse, plan, personas):
+    """The invitation flow (axe-clean): the author invites by e-mail, sees it pending; the
+    invitee finds it in « Ma participation » and accepts it."""
+    from django.core import mail
+
+    from renouveau.calls.tests.factories import make_submission
+
+    call = make_call(Phase.SUBMISSION, slug="invitations-test")
+    marseille = personas["resident"].commune
+    submission = make_submission(call, personas["resident"], commune=marseille, title="Jardin")
+    page = browse.page
+    browse.login(personas["resident"])
+    browse.goto(f"/appels/{call.slug}/projets/{submission.pk}/")
+    page.fill("input[name=email]", "asso@example.org")
+    page.click("text=Envoyer l'invitation")
+    page.wait_for_load_state()
+    assert "Une invitation a été envoyée à cette adresse" in page.content()
+    assert "Invitations en attente de réponse" in page.content()
+    browse.check()
+    assert [m.to for m in mail.outbox] == [["asso@example.org"]]
+
+    page.context.clear_cookies()  # sign out
+    browse.login(personas["association_member"])
+    browse.goto("/compte/")
+    page.click("main a:has-text('Jardin')")
+    page.wait_for_url("**/appels/invitations/**")
+    browse.check()
+    page.click("text=Accepter l'invitation")
+    page.wait_for_load_state()
+    assert "Vous êtes maintenant co-autrice ou co-auteur" in page.content()
+    assert "Ne plus être co-auteur de ce projet" in page.content()
+    browse.check()
+    assert list(submission.coauthors.all()) == [personas["association_member"]]

@@ -87,6 +87,7 @@ EXPECTED = {
         Phase.REVIEW: {"resident"},
     },
     "calls.invite_coauthor": {Phase.SUBMISSION: {"resident"}},  # the author
+    "calls.leave_submission": {},  # co-authors only: nobody here, never the author
     "calls.review_submission": {
         Phase.SUBMISSION: {"commune_agent", "metropolis_agent", "administrator"},
         Phase.REVIEW: {"commune_agent", "metropolis_agent", "administrator"},

@@ -416,3 +416,20 @@ def test_review_decisions_are_checked_by_the_services_too(plan, personas, marsei
     assert there.status == Submission.Status.SUBMITTED
     with pytest.raises(ValidationError):  # a merge into itself is still a form error
         services.submission_merge(actor=personas["metropolis_agent"], submission=there, into=there)
+
+
+def test_the_review_email_gives_the_status_in_the_authors_language(
+    plan, personas, marseille, django_capture_on_commit_callbacks
+):
+    """The status was rendered in the agent's language before the e-mail was translated."""
+    from django.utils import translation
+
+    author = personas["resident"]
+    author.language = "en"
+    author.save()
+    project = make_submission(make_call(Phase.REVIEW), author, commune=marseille)
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.submission_accept(actor=personas["metropolis_agent"], submission=project)
+    assert len(mail.outbox) == 1
+    assert "Feasible, put to the vote" in mail.outbox[0].subject
+    assert "Recevable" not in mail.outbox[0].body
