@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.core.models import DemoFlagModel, TimeStampedModel
+from renouveau.core.search import TrigramSearchIndex
 
 
 class Category(models.TextChoices):
@@ -171,6 +172,8 @@ class Idea(DemoFlagModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="idea_recent_idx"),
             models.Index(fields=["-supports_count", "-created_at", "-id"], name="idea_support_idx"),
+            # The global search (docs/search.md): PostgreSQL only.
+            TrigramSearchIndex("title", "description", "place", name="idea_search_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

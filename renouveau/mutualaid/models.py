@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.core.models import DemoFlagModel, TimeStampedModel
+from renouveau.core.search import TrigramSearchIndex
 
 
 class Category(models.TextChoices):
@@ -174,6 +175,8 @@ class HelpOffer(HelpPost):
             models.Index(fields=["status", "is_hidden", "-created_at"], name="offer_list_idx"),
             models.Index(fields=["-created_at", "-id"], name="offer_recent_idx"),
             models.Index(fields=["category", "commune"], name="offer_cat_commune_idx"),
+            # The global search (docs/search.md): PostgreSQL only.
+            TrigramSearchIndex("title", "description", name="offer_search_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -220,6 +223,8 @@ class HelpRequest(HelpPost):
             models.Index(fields=["-created_at", "-id"], name="request_recent_idx"),
             models.Index(fields=["category", "commune"], name="request_cat_commune_idx"),
             models.Index(fields=["status", "expires_on"], name="request_expiry_idx"),
+            # The global search (docs/search.md): PostgreSQL only.
+            TrigramSearchIndex("title", "description", name="request_search_trgm"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -390,7 +395,11 @@ class Initiative(DemoFlagModel, TimeStampedModel):
         verbose_name = _("initiative citoyenne")
         verbose_name_plural = _("initiatives citoyennes")
         ordering = ["starts_on", "id"]
-        indexes = [models.Index(fields=["starts_on", "id"], name="initiative_start_idx")]
+        indexes = [
+            models.Index(fields=["starts_on", "id"], name="initiative_start_idx"),
+            # The global search (docs/search.md): PostgreSQL only.
+            TrigramSearchIndex("title", "description", "place", name="initiative_search_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
