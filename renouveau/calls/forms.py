@@ -122,7 +122,9 @@ class SubmissionForm(forms.ModelForm):
         organisation_model = self.fields["organisation"].queryset.model
         organisations = organisation_model.objects.none()
         if user.is_authenticated:
-            organisations = organisation_model.objects.filter(members=user)
+            # Only verified organisations: speaking in an organisation's name waits for an
+            # agent's verification (checked again by the service).
+            organisations = organisation_model.objects.filter(members=user, is_verified=True)
         if self.instance.pk and self.instance.organisation_id:
             # A co-author who is not a member keeps the author's organisation when editing
             # (it was missing from the list, so saving the form dropped it).

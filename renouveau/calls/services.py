@@ -49,8 +49,31 @@ def _check_workstream(call: Call, workstream) -> None:
 
 
 def _check_organisation(user, organisation) -> None:
-    if organisation is not None and not organisation.members.filter(pk=user.pk).exists():
+    if organisation is None:
+        return
+    if not organisation.members.filter(pk=user.pk).exists():
         raise ValidationError({"organisation": _("Vous n'êtes pas membre de cette organisation.")})
+    if not organisation.is_verified:
+        # Anyone may create an organisation with any name: speaking in its name waits for an
+        # agent's verification (as its initiatives in mutual aid wait to be shown).
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Cette organisation n'a pas encore été vérifiée par un agent : déposez le "
+                    "projet à titre personnel, ou attendez sa vérification."
+                )
+            }
+        )
+
+
+def _check_manager(actor) -> None:
+    if not (actor is not None and actor.has_perm("calls.manage_call")):
+        raise PermissionDenied(_("Seuls les agents de la Métropole gèrent les appels à projets."))
+
+
+def _check_moderator(actor) -> None:
+    if not (actor is not None and actor.has_perm("calls.moderate_comment")):
+        raise PermissionDenied(_("Seuls les modérateurs peuvent modérer les commentaires."))
 
 
 # ---------------------------------------------------------------- calls
@@ -58,6 +81,7 @@ def _check_organisation(user, organisation) -> None:
 
 @transaction.atomic
 def call_create(*, actor, data: dict[str, Any], themes=()) -> Call:
+    _check_manager(actor)
     call = Call(created_by=actor, **data)
     call.full_clean()
     call.save()
@@ -68,6 +92,7 @@ def call_create(*, actor, data: dict[str, Any], themes=()) -> Call:
 
 @transaction.atomic
 def call_update(*, actor, call: Call, data: dict[str, Any], themes=None) -> Call:
+    _check_manager(actor)
     stored = Call.objects.get(pk=call.pk)
     diff = changed_fields(stored, data)
     for name, value in data.items():
@@ -103,6 +128,7 @@ def _check_envelopes_fit(call: Call) -> None:
 @transaction.atomic
 def call_phase_set(*, actor, call: Call, phase: str) -> Call:
     """Fix the current phase by hand (``""`` returns to the dates)."""
+    _check_manager(actor)
     if phase and phase not in Phase.values:
         raise ValidationError(_("Phase inconnue."))
     previous = call.phase
@@ -613,6 +639,7 @@ def _close_reports(comment: Comment) -> int:
 @transaction.atomic
 def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
     """Hide a comment with a public reason; its open reports are closed with it."""
+    _check_moderator(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la modération.")})
     comment.is_hidden = True
@@ -629,6 +656,7 @@ def comment_hide(*, actor, comment: Comment, reason: str) -> Comment:
 def comment_reports_dismiss(*, actor, comment: Comment) -> int:
     """Keep a reported comment visible: its open reports are closed ("classés sans suite") and
     it leaves the moderators' queue (a new report brings it back). Returns how many."""
+    _check_moderator(actor)
     closed = _close_reports(comment)
     if not closed:
         raise ValidationError(_("Ce commentaire n'a pas de signalement à traiter."))
@@ -644,6 +672,7 @@ def comment_reports_dismiss(*, actor, comment: Comment) -> int:
 
 @transaction.atomic
 def comment_restore(*, actor, comment: Comment) -> Comment:
+    _check_moderator(actor)
     comment.is_hidden = False
     comment.hidden_reason = ""
     comment.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])

@@ -433,3 +433,65 @@ def test_the_review_email_gives_the_status_in_the_authors_language(
     assert len(mail.outbox) == 1
     assert "Feasible, put to the vote" in mail.outbox[0].subject
     assert "Recevable" not in mail.outbox[0].body
+
+
+# ---------------------------------------------------------------- other permission checks
+
+
+def test_a_project_is_filed_in_an_organisations_name_only_once_it_is_verified(
+    plan, client, personas, marseille
+):
+    """Anyone may create an organisation called anything: filing in its name waited for
+    nothing, where mutual aid waits for an agent's verification."""
+    from renouveau.accounts.models import Organisation
+    from renouveau.accounts.services import organisation_create
+    from renouveau.plan.models import Workstream
+
+    resident = personas["resident"]
+    unverified = organisation_create(
+        creator=resident,
+        data={"name": "Mairie de Marseille", "kind": Organisation.Kind.COLLECTIVE},
+    )
+    call = make_call(Phase.SUBMISSION)
+    data = {
+        "title": "Au nom de la mairie",
+        "description": "d",
+        "beneficiaries": "b",
+        "commune": marseille,
+        "workstream": Workstream.objects.first(),
+        "estimated_cost": 10,
+        "organisation": unverified,
+    }
+    with pytest.raises(ValidationError, match="pas encore été vérifiée"):
+        services.submission_create(author=resident, call=call, data=data)
+    client.force_login(resident)
+    form = client.get(reverse("calls:submit", args=[call.slug])).context["form"]
+    assert unverified not in form.fields["organisation"].queryset
+    unverified.is_verified = True
+    unverified.save()
+    assert services.submission_create(author=resident, call=call, data=data).organisation == (
+        unverified
+    )
+
+
+def test_call_and_moderation_services_check_the_permission(plan, personas, marseille):
+    call = make_call(Phase.SUBMISSION)
+    project = make_submission(call, personas["resident"], commune=marseille)
+    comment = services.comment_create(author=personas["outsider"], submission=project, body="x")
+    services.comment_report(reporter=personas["resident"], comment=comment)
+    resident = personas["resident"]
+    for forbidden in (
+        lambda: services.call_update(actor=resident, call=call, data={"title": "Piraté"}),
+        lambda: services.call_phase_set(actor=resident, call=call, phase=Phase.VOTE),
+        lambda: services.call_create(actor=personas["commune_agent"], data={}),
+        lambda: services.comment_hide(actor=resident, comment=comment, reason="Je n'aime pas"),
+        lambda: services.comment_restore(actor=resident, comment=comment),
+        lambda: services.comment_reports_dismiss(actor=resident, comment=comment),
+    ):
+        with pytest.raises(PermissionDenied):
+            forbidden()
+    call.refresh_from_db()
+    comment.refresh_from_db()
+    assert call.title != "Piraté" and call.phase_override == "" and not comment.is_hidden
+    services.comment_hide(actor=personas["moderator"], comment=comment, reason="Hors sujet")
+    services.call_phase_set(actor=personas["metropolis_agent"], call=call, phase=Phase.REVIEW)
