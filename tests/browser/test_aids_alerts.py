@@ -4,14 +4,12 @@ button. axe-core runs on every page."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 
 from renouveau.aids.models import AidAlert
 
 
-@pytest.fixture
-def alert(transactional_db):
+def _alert() -> AidAlert:
     return AidAlert.objects.create(
         email="lea@example.org",
         title="piscine",
@@ -21,7 +19,8 @@ def alert(transactional_db):
     )
 
 
-def test_alert_page_changes_language_then_unsubscribes(browse, alert):
+def test_alert_page_changes_language_then_unsubscribes(browse):
+    alert = _alert()
     page = browse.page
     path = f"/aides/alertes/desinscription/{alert.token}/"
     browse.goto(path)
