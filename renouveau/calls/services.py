@@ -459,6 +459,34 @@ def submission_leave(*, user, submission: Submission) -> bool:
     return True
 
 
+# Ended invitations (expired, declined, cancelled) are kept this long, then deleted: they hold
+# an address that may belong to nobody with an account. Accepted ones stay: they record the
+# co-author's consent.
+INVITATION_KEEP_DAYS = 30
+
+
+@transaction.atomic
+def invitations_purge(*, now=None) -> int:
+    """Delete the invitations that ended more than ``INVITATION_KEEP_DAYS`` ago; returns how
+    many (``tasks.purge_old_invitations``, daily)."""
+    from django.db.models import Q
+
+    cutoff = (now or timezone.now()) - timedelta(days=INVITATION_KEEP_DAYS)
+    Status = CoauthorInvitation.Status
+    deleted, _ = CoauthorInvitation.objects.filter(
+        Q(status=Status.PENDING, expires_at__lt=cutoff)
+        | Q(status__in=[Status.DECLINED, Status.CANCELLED], answered_at__lt=cutoff)
+    ).delete()
+    if deleted:
+        log_action(
+            actor=None,
+            action="calls.invitations_purged",
+            data={"count": deleted},
+            public_change=False,
+        )
+    return deleted
+
+
 @transaction.atomic
 def submission_withdraw(*, actor, submission: Submission) -> Submission:
     submission = Submission.objects.select_for_update().select_related("call").get(pk=submission.pk)

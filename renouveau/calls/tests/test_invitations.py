@@ -495,3 +495,26 @@ def test_call_and_moderation_services_check_the_permission(plan, personas, marse
     assert call.title != "Piraté" and call.phase_override == "" and not comment.is_hidden
     services.comment_hide(actor=personas["moderator"], comment=comment, reason="Hors sujet")
     services.call_phase_set(actor=personas["metropolis_agent"], call=call, phase=Phase.REVIEW)
+
+
+def test_ended_invitations_are_purged_after_a_month_accepted_ones_kept(project, personas):
+    from renouveau.calls.tasks import purge_old_invitations
+
+    author, member = personas["resident"], personas["association_member"]
+    accepted = services.coauthor_invite(actor=author, submission=project, email="asso@example.org")
+    services.invitation_accept(user=member, invitation=accepted)
+    old_expired = services.coauthor_invite(actor=author, submission=project, email="a@example.org")
+    old_declined = services.coauthor_invite(actor=author, submission=project, email="b@example.org")
+    recent = services.coauthor_invite(actor=author, submission=project, email="c@example.org")
+    long_ago = timezone.now() - timedelta(days=services.INVITATION_KEEP_DAYS + 1)
+    CoauthorInvitation.objects.filter(pk=old_expired.pk).update(expires_at=long_ago)
+    CoauthorInvitation.objects.filter(pk__in=[old_declined.pk, accepted.pk]).update(
+        answered_at=long_ago
+    )
+    CoauthorInvitation.objects.filter(pk=old_declined.pk).update(status="declined")
+    CoauthorInvitation.objects.filter(pk=recent.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    purge_old_invitations.enqueue()  # the immediate backend in tests
+    assert set(CoauthorInvitation.objects.values_list("pk", flat=True)) == {accepted.pk, recent.pk}
+    assert AuditLog.objects.get(action="calls.invitations_purged").data == {"count": 2}
