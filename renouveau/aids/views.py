@@ -191,7 +191,10 @@ def alert_create(request: HttpRequest) -> HttpResponse:
     return render(request, "aids/alert_pending.html", {"email": form.cleaned_data["email"]})
 
 
-def _alert_or_404(token: str, message: str) -> AidAlert:
+def _alert_or_404(request: HttpRequest, token: str, message: str) -> AidAlert:
+    """The alert of a link's token. Its pages show an address and its state: never kept in
+    the shared anonymous page cache."""
+    request._page_cache_private = True
     alert = alert_by_token(token)
     if alert is None:
         raise Http404(message)
@@ -202,7 +205,7 @@ def _alert_or_404(token: str, message: str) -> AidAlert:
 def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what is to be confirmed (a new alert, or the change asked for an active one)
     and a button; only the POST confirms, so link scanners confirm nothing."""
-    alert = _alert_or_404(token, _("Ce lien de confirmation n'est pas valable."))
+    alert = _alert_or_404(request, token, _("Ce lien de confirmation n'est pas valable."))
     if request.method == "POST":
         changing = alert.confirmed_at is not None and alert.has_pending_change
         try:
@@ -245,7 +248,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     changes nothing. POST unsubscribes: the page's form with its CSRF token, or a mail
     client's RFC 8058 one-click POST (body ``List-Unsubscribe=One-Click``, no CSRF token: the
     token in the URL is the credential). Idempotent."""
-    alert = _alert_or_404(token, _("Ce lien de désinscription n'est pas valable."))
+    alert = _alert_or_404(request, token, _("Ce lien de désinscription n'est pas valable."))
     if request.method == "GET":
         return _alert_page(request, alert)
     if request.POST.get("List-Unsubscribe") != "One-Click":
@@ -263,7 +266,7 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def alert_manage(request: HttpRequest, token: str) -> HttpResponse:
     """Change the frequency or the language of an alert from its page (the e-mail's token)."""
-    alert = _alert_or_404(token, _("Ce lien n'est pas valable."))
+    alert = _alert_or_404(request, token, _("Ce lien n'est pas valable."))
     form = AlertSettingsForm(data=request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, form=form, status=400)

@@ -162,6 +162,25 @@ def test_every_alert_email_carries_the_one_click_headers(
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message
 
 
+def test_alert_pages_are_never_in_the_shared_page_cache(funders, settings):
+    """They show an address and a state; these two have no form (otherwise cacheable)."""
+    settings.PAGE_CACHE_SECONDS = 30
+    now = timezone.now()
+    alert = AidAlert.objects.create(
+        email="c@example.org", query={}, confirmed_at=now, unsubscribed_at=now
+    )
+    page = f"/aides/alertes/desinscription/{alert.token}/"
+    assert "c@example.org" in Client().get(page).content.decode()
+    AidAlert.objects.filter(pk=alert.pk).update(email="d@example.org")
+    html = Client().get(page).content.decode()
+    assert "d@example.org" in html and "c@example.org" not in html
+    confirm = f"/aides/alertes/confirmer/{alert.token}/"
+    AidAlert.objects.filter(pk=alert.pk).update(unsubscribed_at=None)
+    assert "déjà active" in Client().get(confirm).content.decode()
+    AidAlert.objects.filter(pk=alert.pk).update(unsubscribed_at=now)
+    assert "a été désactivée" in Client().get(confirm).content.decode()
+
+
 # --- subscribing again ---------------------------------------------------------------------
 
 
