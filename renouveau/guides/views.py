@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,12 +18,15 @@ from .forms import BannerForm, GuideForm
 from .models import Guide, GuideTag, SituationBanner
 from .selectors import banner_list, guide_list, tags_in_use
 
+SLUG = re.compile(r"[-\w]+")
+
 
 def guide_index(request: HttpRequest) -> HttpResponse:
     tag = None
     slug = request.GET.get("etiquette", "")
     if slug:
-        tag = GuideTag.objects.filter(slug=slug[:60]).first()
+        # a slug or nothing: a NUL byte would reach PostgreSQL, which refuses it (a 500)
+        tag = GuideTag.objects.filter(slug=slug[:60]).first() if SLUG.fullmatch(slug) else None
         if tag is None:
             raise Http404(_("Cette étiquette n'existe pas."))
     page = paginate(request, guide_list(tag=tag), per_page=20)

@@ -179,3 +179,10 @@ def test_banner_ending_in_the_past_is_a_clear_400(client, metropolis_agent):
     assert response.status_code == 400
     assert "déjà passée" in response.content.decode()
     assert not SituationBanner.objects.exists()
+
+
+@pytest.mark.parametrize("tag", ["%00", "jardin%00", "jardin%0A", "x" * 300])
+def test_tag_filter_with_junk_is_a_404(client, guide, tag):
+    """``?etiquette=%00`` reached PostgreSQL, which refuses NUL bytes: a 500 (security crawl)."""
+    response = client.get(f"/bonnes-pratiques/?etiquette={tag}")
+    assert response.status_code == 404
