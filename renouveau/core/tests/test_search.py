@@ -4,6 +4,7 @@ one failing provider, the header form and the English page."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 
@@ -377,3 +378,203 @@ def test_a_commune_name_narrows_the_results_to_that_commune(client, content):
     found = links(client.get("/recherche/", {"q": f"{WORD} Aubagne"}).content.decode())
     for name in ("offer", "idea", "mission", "submission"):
         assert content[name].get_absolute_url() not in found, name
+
+
+# --- the index (PostgreSQL) ------------------------------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram indexes exist on PostgreSQL only"
+)
+
+FOLDED = [
+    ("Œuvre ÉNERGIE Çà", "oeuvre energie ca"),
+    ("cœur de VILLE", "coeur de ville"),
+    ("Jardins PARTAGÉS à l'École", "jardins partages a l'ecole"),
+    ("Æsir Ñandú ÿ", "aesir nandu y"),
+    ("déjà-vu 13055", "deja-vu 13055"),
+]
+
+
+@pytest.mark.parametrize(("text", "folded"), FOLDED)
+def test_the_database_folds_as_before(db, text, folded):
+    """``renouveau_fold`` (the SQL function the index is built on) folds case, accents and
+    ``œ``/``æ`` as :func:`fold` does, and on PostgreSQL exactly as the search did inline before
+    the index (``lower(unaccent('unaccent'::regdictionary, ...))``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT renouveau_fold(%s)", [text])
+        assert cursor.fetchone()[0] == folded == fold(text)
+        cursor.execute("SELECT renouveau_fold(NULL)")
+        assert cursor.fetchone()[0] is None
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT lower(unaccent('unaccent'::regdictionary, %s))", [text])
+            assert cursor.fetchone()[0] == folded
+            cursor.execute("SELECT provolatile FROM pg_proc WHERE proname = 'renouveau_fold'")
+            assert cursor.fetchone()[0] == "i"  # IMMUTABLE: usable in an index
+
+
+def test_fields_are_searched_together_but_a_word_never_spans_two_fields(db, personas, marseille):
+    """The row's fields are folded as one text (the indexed expression) with a space between
+    them: a word found across the end of one field and the start of the next is no match, as
+    when each field was matched alone; the commune's name still counts."""
+    from renouveau.ideas.models import Idea
+
+    def idea(title, description, place=""):
+        return Idea.objects.create(
+            author=personas["resident"], kind=Idea.Kind.PROBLEM, title=title,
+            description=description, place=place, category="roads", commune=marseille,
+        )  # fmt: skip
+
+    split = idea("Le jar", "din du quartier")
+    whole = idea("Le jardin", "du quartier")
+    place = idea("Banc cassé", "Près de l'école", place="Square Œillet")
+    fields = ("title", "description", "place", "commune__name")
+
+    def found(query):
+        return set(text_filter(Idea.objects.all(), fields, query))
+
+    assert found("jardin") == {whole}
+    assert found("quartier") == {split, whole}
+    assert found("OEILLET banc") == {place}
+    assert found("jardin marseille") == {whole}
+    assert found("jardin aubagne") == set()
+    assert found("cassé école") == {place}
+
+
+def test_first_results_keep_the_list_s_order(db, personas, marseille):
+    from renouveau.core.search import first_results
+    from renouveau.ideas.models import Idea
+    from renouveau.ideas.selectors import idea_list
+
+    for n in range(8):
+        Idea.objects.create(
+            author=personas["resident"], kind=Idea.Kind.PROBLEM, title=f"Banc {n}",
+            description="À l'ombre.", category="roads", commune=marseille,
+            supports_count=n % 3,
+        )  # fmt: skip
+    for sort in ("recent", "support"):
+        queryset = text_filter(idea_list(filters={"sort": sort}), ("title",), "banc")
+        rows, count = first_results(queryset)
+        assert count == 8
+        assert rows == list(queryset[:5]), sort
+
+
+def test_sqlite_neither_creates_the_trigram_index_nor_chokes_on_it(db):
+    """SQLite does not know the operator class: the index is a comment there, including when
+    SQLite rebuilds the table (any later change of a column of these models does)."""
+    from django.db.utils import ConnectionHandler
+
+    from renouveau.ideas.models import Idea
+
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )
+    sqlite = handler["default"]
+    try:
+        with sqlite.schema_editor() as editor:
+            editor.create_model(Idea)
+            old_field = Idea._meta.get_field("place")
+            new_field = old_field.clone()
+            new_field.set_attributes_from_name("place")
+            new_field.max_length = 300
+            editor.alter_field(Idea, old_field, new_field)  # a table rebuild on SQLite
+        with sqlite.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            names = {row[0] for row in cursor.fetchall()}
+        assert "idea_recent_idx" in names and "idea_search_trgm" not in names
+    finally:
+        sqlite.close()
+
+
+def _explained(run) -> str:
+    """The plans of the queries ``run()`` makes that search a text."""
+    captured = []
+
+    def capture(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        run()
+    plans = []
+    with connection.cursor() as cursor:
+        for sql, params in captured:
+            if "renouveau_fold" in sql:
+                cursor.execute("EXPLAIN " + sql, params)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return "\n\n".join(plans)
+
+
+def _copies(instance, count: int) -> None:
+    """``count`` more rows like ``instance``, with other titles and descriptions, over all the
+    communes (as real rows are: one commune's key is then a small part of the table)."""
+    from renouveau.territories.models import Commune
+
+    communes = list(Commune.objects.all())
+    rows = []
+    for n in range(count):
+        row = copy.copy(instance)
+        row.pk = row.id = None
+        row.title, row.description = f"Ligne {n}", "Rien à voir."
+        row.commune = communes[n % len(communes)]
+        rows.append(row)
+    type(instance).objects.bulk_create(rows)
+
+
+@on_postgresql
+def test_postgresql_finds_the_words_through_the_trigram_indexes(db, personas, marseille):
+    """The providers' real queries (with their visibility filters, the commune's name, the
+    count and the order) can be planned through the trigram index of each large table: the
+    expression is the indexed one, and nothing else in the query (an ``OR`` with a join, the
+    order under ``LIMIT``) rules the index out. Sequential and plain index scans are switched
+    off so that the plan does not depend on the table's size (on 10 000 ideas PostgreSQL picks
+    the index by itself: bench/search.py prints the plan)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from renouveau.core.search import first_results
+    from renouveau.ideas import sitesearch as ideas_search
+    from renouveau.ideas.models import Idea
+    from renouveau.mutualaid import sitesearch as mutualaid_search
+    from renouveau.mutualaid.models import HelpOffer, HelpRequest, Initiative
+    from renouveau.mutualaid.tests.factories import make_initiative, make_offer, make_request
+
+    idea = Idea.objects.create(
+        author=personas["resident"], kind=Idea.Kind.PROBLEM, title="Lampadaire",
+        description="Éteint depuis des mois.", category="roads", commune=marseille,
+    )  # fmt: skip
+    _copies(idea, 1000)
+    _copies(make_offer(personas["resident"], title="Courses du samedi"), 1000)
+    _copies(make_request(personas["association_member"], title="Courses"), 1000)
+    organisation = personas["association_member"].organisations.first()
+    _copies(make_initiative(organisation, title="Courses solidaires"), 1000)
+    with connection.cursor() as cursor:
+        for table in ("ideas_idea", "mutualaid_helpoffer", "mutualaid_helprequest",
+                      "mutualaid_initiative"):  # fmt: skip
+            cursor.execute(f"ANALYZE {table}")
+        # Left to itself, PostgreSQL reads tables this small in full (or all of an index).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    try:
+        user = AnonymousUser()
+        plan = _explained(lambda: ideas_search.search_section("lampadaires éteints", user))
+        assert "idea_search_trgm" in plan, plan
+        # Mutual aid's lists also filter on an indexed status, which a table this small
+        # prefers: the same text filter and order, without the status.
+        for model, index in (
+            (HelpOffer, "offer_search_trgm"),
+            (HelpRequest, "request_search_trgm"),
+            (Initiative, "initiative_search_trgm"),
+        ):
+            fields = (*mutualaid_search.FIELDS, "place") if model is Initiative else None
+            queryset = text_filter(
+                model.objects.order_by("-created_at", "-id"),
+                fields or mutualaid_search.FIELDS,
+                "courses marseille",
+            )
+            plan = _explained(lambda queryset=queryset: first_results(queryset))
+            assert index in plan, (index, plan)
+        # The commune's name is looked up once; the rows of that commune found by their key.
+        assert "commune_id = ANY (" in plan, plan
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
