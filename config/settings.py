@@ -52,6 +52,7 @@ RENOUVEAU_APPS = [
     "renouveau.reserve",
     "renouveau.alerts",
     "renouveau.governance",
+    "renouveau.follows",
     "renouveau.api",
 ]
 

@@ -67,6 +67,11 @@ JOBS: tuple[Job, ...] = (
     # Governance: registrants of tomorrow's meetings reminded once (Registration.reminded_at).
     Job("governance.reminders", "renouveau.governance.tasks.send_meeting_reminders",
         daily_at=time(8, 0)),
+    # Calls: ended co-author invitations deleted after 30 days (accepted ones kept).
+    Job("calls.invitations_purge", "renouveau.calls.tasks.purge_old_invitations",
+        daily_at=time(3, 30)),
+    # Followers told once a day what changed in the projects they follow.
+    Job("follows.digest", "renouveau.follows.tasks.send_follow_digests", daily_at=time(7, 30)),
 )  # fmt: skip
 
 

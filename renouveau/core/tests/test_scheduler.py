@@ -44,6 +44,8 @@ def test_each_job_is_enqueued_once_per_slot_on_the_database_queue(db, db_queue):
             ("renouveau.aids.tasks.aid_alerts_digest", (("frequency", "weekly"),)),
             ("renouveau.alerts.tasks.alerts_expire", ()),
             ("renouveau.budgets.tasks.results_compute_due_task", ()),
+            ("renouveau.calls.tasks.purge_old_invitations", ()),
+            ("renouveau.follows.tasks.send_follow_digests", ()),
             ("renouveau.governance.tasks.send_meeting_reminders", ()),
             ("renouveau.mutualaid.tasks.expire_help_requests", ()),
             ("renouveau.reserve.tasks.close_past_missions", ()),
@@ -61,7 +63,7 @@ def test_each_job_is_enqueued_once_per_slot_on_the_database_queue(db, db_queue):
     )
     # At 08:00 the reminders' time has come, with a new 5-minute slot.
     assert sorted(run_due(_at(8, 0, day=11))) == sorted([*every_five_minutes, *reminders])
-    assert ScheduledRun.objects.count() == 8 + 2 + 2 + 6 + 4
+    assert ScheduledRun.objects.count() == 10 + 2 + 2 + 8 + 4
     assert all(run.task_id for run in ScheduledRun.objects.all())
 
 

@@ -1,0 +1,41 @@
+"""What can be followed: each app declares its followable models in ``<app>/followables.py``
+(``FOLLOWABLES``, a list of :class:`Followable`), found like the home page's sections."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from renouveau.core.discovery import app_modules
+
+
+@dataclass(frozen=True)
+class Followable:
+    #: ``app_label.model_name``, as in the addresses ``/suivis/<model>/<pk>/``.
+    model: str
+    #: What it is, for the pages ("projet du plan").
+    kind: Any
+    #: The objects anybody may follow and hear about (public ones only).
+    public: Callable[[], QuerySet]
+    #: The object's public state, JSON-able (compared from one digest to the next).
+    state: Callable[[Model], dict]
+    #: Plain sentences telling what changed between two states, in the active language.
+    changes: Callable[[dict, dict], list[str]]
+    #: Shown next to the button: what the e-mails will say.
+    promise: Any = ""
+
+
+def followables() -> dict[str, Followable]:
+    found: dict[str, Followable] = {}
+    for _app, module in app_modules("followables"):
+        for followable in getattr(module, "FOLLOWABLES", ()):
+            found[followable.model] = followable
+    return found
+
+
+def followable_for(obj_or_label) -> Followable | None:
+    label = obj_or_label if isinstance(obj_or_label, str) else obj_or_label._meta.label_lower
+    return followables().get(label)
