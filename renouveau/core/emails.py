@@ -9,7 +9,9 @@ from .tasks import send_email
 
 def recipient_languages(addresses: list[str]) -> dict[str, str]:
     """The language each address's account chose for its e-mails (``User.language``); an
-    address without an account (an aid alert subscriber, say) gets the site's language."""
+    address without an account gets the site's language (callers that know better pass
+    ``language=`` to :func:`email_enqueue`: an aid alert, say, keeps the language of the page
+    where it was saved)."""
     from django.contrib.auth import get_user_model
     from django.db.models.functions import Lower
 
