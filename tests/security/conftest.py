@@ -1,0 +1,34 @@
+"""The security crawl's world: built once per test session inside a transaction that is rolled
+back at the end (each test then runs in a savepoint of it, as pytest-django's ``db`` does)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from .world import build_world
+
+TEST_SETTINGS = {
+    "TASKS": {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "emails"],
+        }
+    },
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "DEMO_DATA": True,
+    "PAGE_CACHE_SECONDS": 0,
+}
+
+
+@pytest.fixture(scope="session")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -1,0 +1,402 @@
+"""A crawl of every URL pattern of the project as every persona.
+
+- no GET answers 500, not even with absurd query strings or path parameters;
+- resident A's private objects are refused to resident B and to anonymous visitors, and no page,
+  export or API answer shows them the marker strings A's private data carry (``world.py``);
+- back-office pages are refused to residents;
+- a POST without CSRF token is refused everywhere.
+
+The table of path parameters is ``urls.ROUTES``: a new URL with parameters must be added there.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+
+import pytest
+from django.test import Client
+from django.urls import resolve
+
+from .urls import PRIVATE_TO_A, ROUTES, Route, build_path, iter_routes, route_kwargs
+from .world import CRAWL_PERSONAS, FOREIGN_AGENT_MARKERS, PRIVATE_MARKERS
+
+# Pages of the agents' back offices (outside /back-office/): a resident is refused them.
+BACK_OFFICE = {
+    "core:moderation",
+    "aids:bo_index",
+    "aids:bo_create",
+    "aids:bo_import",
+    "aids:bo_csv_template",
+    "aids:bo_detail",
+    "aids:bo_edit",
+    "guides:manage",
+    "guides:create",
+    "guides:edit",
+    "mutualaid:moderation",
+    "ideas:answer_queue",
+    "ideas:moderation",
+    "calls:create",
+    "calls:moderation",
+    "calls:edit",
+    "calls:review",
+    "budgets:paper",
+    "budgets:envelope_edit",
+    "budgets:envelope_create",
+    "budgets:tracked_edit",
+    "portfolio:scenario_create",
+    "portfolio:scenario_edit",
+    "portfolio:score",
+    "monitoring:project_create",
+    "monitoring:project_edit",
+    "monitoring:manage",
+    "reserve:volunteer_list",
+    "reserve:volunteer_export",
+    "reserve:volunteer_detail",
+    "reserve:mission_manage",
+    "reserve:mission_create",
+    "reserve:mission_edit",
+    "reserve:mission_signups",
+    "reserve:mission_cancel",
+    "reserve:signal_queue",
+    "alerts:edit",
+    "alerts:cancel",
+    "alerts:dashboard",
+    "alerts:create",
+    "alerts:exercise_create",
+    "alerts:exercise_edit",
+    "alerts:exercise_debrief",
+    "governance:member_add",
+    "governance:member_edit",
+    "governance:meeting_create",
+    "governance:meeting_registrants",
+    "governance:meeting_edit",
+    "governance:meeting_cancel",
+    "governance:meeting_minutes",
+    "governance:meeting_document",
+    "governance:draw_create",
+    "governance:draw_run",
+    "governance:recommendation_create",
+    "governance:recommendation_respond",
+}
+# Defects found by the crawl in apps the security work may not change, reported to their
+# owners: ignored here so that the crawl guards everything else. Remove a line once fixed.
+KNOWN_DEFECTS = {
+    # renouveau/calls/apis.py: CallViewSet.projects() takes no ``format`` argument (TypeError)
+    "api:call-projects.format",
+    # renouveau/core/views.py audit_log: a NUL byte in app_label/model reaches PostgreSQL
+    "core:audit_log",
+    # renouveau/calls/views.py: a NUL byte in an invitation token reaches PostgreSQL
+    "calls:invitation",
+}
+# Views that are CSRF-exempt on purpose: RFC 8058 one-click unsubscribe (a POST from the mail
+# client, with the token as the only credential).
+CSRF_EXEMPT = {"aids:alert_unsubscribe"}
+# Expensive answers that do not depend on who asks: fetched once, anonymously.
+ONCE = {"api:schema"}
+
+
+def refused(response) -> bool:
+    """Refused: forbidden, not found, not allowed, or sent to a login page."""
+    if response.status_code in (403, 404, 405):
+        return True
+    location = response.get("Location", "")
+    return response.status_code == 302 and "login" in location
+
+
+def client_for(world, persona: str, **options) -> Client:
+    client = Client(raise_request_exception=False, **options)
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    return client
+
+
+def app_routes() -> list[Route]:
+    return [r for r in iter_routes() if not r.name.startswith("admin:")]
+
+
+def admin_routes() -> list[Route]:
+    return [r for r in iter_routes() if r.name.startswith("admin:")]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_request_log():
+    """Thousands of 4xx answers: keep the log for 500s only."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+def body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+def test_every_parametrised_url_has_an_entry(world, db):
+    """A new URL pattern with parameters needs a line in ``urls.ROUTES`` to be crawled."""
+    missing, wrong = [], []
+    for route in iter_routes():
+        kwargs = route_kwargs(route, world)
+        if kwargs is None:
+            missing.append(route.name)
+            continue
+        path = build_path(route, kwargs)
+        match = resolve(path)
+        if match.func != route.pattern.callback:
+            wrong.append(f"{route.name}: {path} resolves to {match.view_name}")
+    assert missing == [], f"add these URL names to tests/security/urls.py ROUTES: {missing}"
+    assert wrong == []
+
+
+def test_table_names_exist():
+    names = {r.name for r in iter_routes()}
+    stale = sorted((set(ROUTES) | PRIVATE_TO_A | BACK_OFFICE) - names)
+    assert stale == [], f"no such URL name any more: {stale}"
+
+
+# ---------------------------------------------------------------------------- GET as everyone
+
+
+@pytest.mark.parametrize("persona", CRAWL_PERSONAS)
+def test_get_every_url(world, db, persona):
+    client = client_for(world, persona)
+    markers = ()
+    if persona in ("anonymous", "resident_b"):
+        markers = PRIVATE_MARKERS
+    elif persona == "foreign_agent":
+        markers = FOREIGN_AGENT_MARKERS
+    problems = []
+    for route in app_routes():
+        if persona != "anonymous" and (route.name in ONCE or "format" in route.params):
+            continue
+        path = build_path(route, route_kwargs(route, world))
+        response = client.get(path)
+        status = response.status_code
+        if status >= 500:
+            if route.key not in KNOWN_DEFECTS:
+                problems.append(f"{status} {route.key} {path}")
+            continue
+        if persona in ("anonymous", "resident_b") and route.name in PRIVATE_TO_A:
+            if not refused(response):
+                problems.append(f"A's private object answered {status}: {route.key} {path}")
+        if persona in ("anonymous", "resident_a", "resident_b") and route.name in BACK_OFFICE:
+            if not refused(response):
+                problems.append(f"back office answered {status} to a resident: {route.key}")
+        if markers and status == 200:
+            text = body(response)
+            leaked = [m for m in markers if m in text]
+            if leaked:
+                problems.append(f"{route.key} {path} shows A's private data {leaked}")
+    assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- back office
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "resident_a"])
+def test_back_office_is_refused_to_residents(world, db, persona):
+    client = client_for(world, persona)
+    problems = []
+    for route in admin_routes():
+        kwargs = route_kwargs(route, world)
+        path = build_path(route, kwargs)
+        response = client.get(path)
+        if route.name in ("admin:login", "admin:logout", "admin:jsi18n"):
+            ok = response.status_code < 500
+        else:
+            ok = refused(response) and response.status_code != 405
+        if not ok:
+            problems.append(f"{response.status_code} {route.name} {path}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_back_office_pages_never_fail_for_the_administrator(world, db):
+    client = client_for(world, "administrator")
+    problems = []
+    for route in admin_routes():
+        if route.name == "admin:logout" or route.name.endswith(("_history", "_delete", ":?")):
+            continue  # the same forms and checks as the change page
+        path = build_path(route, route_kwargs(route, world))
+        response = client.get(path)
+        if response.status_code >= 500:
+            problems.append(f"{response.status_code} {route.name} {path}")
+    assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- absurd input
+
+ABSURD_PAGES = ("-1", "abc", "99999999999999999999")
+ABSURD_VALUES = ("x" * 3000, "99999999999999999999")
+NUL = "%00"
+
+
+def _get_parameters(html: str) -> set[str]:
+    """The names of the fields of the page's GET forms and of its links' query strings."""
+    names: set[str] = set()
+    for form in re.finditer(r"<form\b([^>]*)>(.*?)</form>", html, re.S | re.I):
+        attrs, inner = form.group(1), form.group(2)
+        if re.search(r'method\s*=\s*"?post', attrs, re.I):
+            continue
+        names.update(re.findall(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', inner))
+    names.update(re.findall(r'href="[^"#]*\?(?:[^"]*?&amp;|[^"]*?&)?([a-z_]+)=', html))
+    names.discard("csrfmiddlewaretoken")
+    return names
+
+
+def _source(route: Route) -> str:
+    callback = route.pattern.callback
+    target = getattr(callback, "cls", None) or getattr(callback, "view_class", None) or callback
+    try:
+        return inspect.getsource(inspect.unwrap(target))
+    except (OSError, TypeError):
+        return ""
+
+
+def _source_parameters(route: Route) -> set[str]:
+    """The query parameters the view's own code reads (``GET.get("x")``, ``query_params``)."""
+    return set(re.findall(r'(?:GET|query_params)\.(?:get|getlist)\(\s*"(\w+)"', _source(route)))
+
+
+def test_absurd_query_strings_never_fail(world, db):
+    """Every page that answers 200 (to the administrator, else to resident A, else to an
+    anonymous visitor) is asked again with absurd values in each parameter it reads."""
+    clients = {p: client_for(world, p) for p in ("administrator", "resident_a", "anonymous")}
+    problems = []
+    for route in app_routes():
+        if route.name in ONCE or "format" in route.params:
+            continue
+        path = build_path(route, route_kwargs(route, world))
+        for client in clients.values():
+            response = client.get(path)
+            if response.status_code == 200:
+                break
+        else:
+            continue
+        names = _source_parameters(route) | {"q"}
+        if "html" in response.get("Content-Type", ""):
+            names |= _get_parameters(body(response))
+        tries = []
+        if "page" in names or "paginate" in _source(route):
+            tries += [f"page={v}" for v in ABSURD_PAGES]
+        names.discard("page")
+        # every parameter at once: views ignore or refuse junk, they do not stop at the first
+        tries += ["&".join(f"{n}={v}" for n in sorted(names)) for v in (*ABSURD_VALUES, NUL)]
+        for query in tries:
+            response = client.get(f"{path}?{query}")
+            if response.status_code >= 500 and route.key not in KNOWN_DEFECTS:
+                problems.append(f"{response.status_code} {route.key} {path}?{query[:80]}")
+    assert problems == [], "\n".join(problems)
+
+
+PATH_JUNK = {"int": ("99999999999999999999",), "other": ("%00", "x" * 300, "..%2F..")}
+
+
+def test_absurd_path_parameters_never_fail(world, db):
+    client = client_for(world, "administrator")
+    problems = []
+    for route in iter_routes():
+        kwargs = route_kwargs(route, world)
+        for name in route.params:
+            if name == "format":
+                continue
+            kind = "int" if str(kwargs[name]).isdigit() else "other"
+            for junk in PATH_JUNK[kind]:
+                try:
+                    path = build_path(route, {**kwargs, name: junk})
+                except Exception:  # noqa: BLE001, S112 - a converter that cannot take it
+                    continue
+                if kind == "int":
+                    try:
+                        resolve(path)
+                    except Exception:  # noqa: BLE001, S112 - no such URL: nothing to test
+                        continue
+                response = client.get(path)
+                if response.status_code >= 500 and route.key not in KNOWN_DEFECTS:
+                    problems.append(f"{response.status_code} {route.key} {path[:120]}")
+    assert problems == [], "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- writes
+
+
+def test_post_without_csrf_token_is_refused(world, db):
+    client = client_for(world, "resident_a", enforce_csrf_checks=True)
+    problems = []
+    for route in iter_routes():
+        if route.name in CSRF_EXEMPT:
+            continue
+        path = build_path(route, route_kwargs(route, world))
+        response = client.post(path, {"title": "x", "body": "x"})
+        if response.status_code != 403:
+            # DRF's read-only viewsets are csrf_exempt and refuse every POST (405)
+            if not (route.name.startswith("api:") and response.status_code in (401, 405)):
+                problems.append(f"{response.status_code} {route.key} {path}")
+    assert problems == [], "\n".join(problems)
+
+
+def _snapshot(world):
+    """The state of A's private objects, to prove nobody else changed it."""
+    from renouveau.accounts.models import Organisation
+    from renouveau.alerts.models import Subscription
+    from renouveau.mutualaid.models import Block, HelpOffer, HelpRequest, Match, Message
+    from renouveau.reserve.models import Signal, Volunteer
+
+    return {
+        "offers": list(HelpOffer.objects.filter(author=world.users["resident_a"]).values()),
+        "requests": list(HelpRequest.objects.filter(author=world.users["resident_a"]).values()),
+        "matches": list(Match.objects.values()),
+        "messages": Message.objects.count(),
+        "blocks": list(Block.objects.values()),
+        "volunteer": list(Volunteer.objects.filter(pk=world["volunteer"].pk).values()),
+        "signal": list(Signal.objects.filter(pk=world["signal"].pk).values()),
+        "subscriptions": list(Subscription.objects.values()),
+        "organisation": list(Organisation.objects.filter(pk=world["organisation"].pk).values()),
+    }
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "resident_b", "foreign_agent"])
+def test_others_cannot_change_a_private_objects(world, db, persona):
+    client = client_for(world, persona)
+    before = _snapshot(world)
+    problems = []
+    data = {
+        "accept": "1",
+        "status": "active",
+        "reason": "x",
+        "text": "Un témoignage.",
+        "body": "Un message.",
+        "citation": "x",
+        "note": "x",
+        "email": "intrus@example.org",
+        "resolution": "x",
+        "action": "close",
+    }
+    for route in iter_routes():
+        if route.name not in PRIVATE_TO_A:
+            continue
+        if persona == "foreign_agent" and route.name.startswith(("core:", "accounts:")):
+            continue  # agents may read audit logs and verify organisations
+        path = build_path(route, route_kwargs(route, world))
+        response = client.post(path, data)
+        if not refused(response):
+            problems.append(f"{response.status_code} {route.key} {path}")
+    assert problems == [], "\n".join(problems)
+    assert _snapshot(world) == before
+
+
+def test_foreign_agent_sees_no_private_data_in_the_api(world, db):
+    """The API is public: nobody signed in or not sees A's contact details there."""
+    client = client_for(world, "foreign_agent")
+    for route in iter_routes():
+        if not route.name.startswith("api:") or route.name in ONCE:
+            continue
+        response = client.get(build_path(route, route_kwargs(route, world)))
+        text = body(response)
+        assert not [m for m in PRIVATE_MARKERS if m in text], route.key
