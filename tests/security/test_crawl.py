@@ -400,3 +400,21 @@ def test_foreign_agent_sees_no_private_data_in_the_api(world, db):
         response = client.get(build_path(route, route_kwargs(route, world)))
         text = body(response)
         assert not [m for m in PRIVATE_MARKERS if m in text], route.key
+
+
+def test_the_markers_are_shown_to_their_owner(world, db):
+    """The leak checks mean something: A does read her own private data on these pages."""
+    from .world import MARK_EMAIL, MARK_MESSAGE, MARK_PHONE, MARK_SIGNAL, MARK_VOLUNTEER_PHONE
+
+    client = client_for(world, "resident_a")
+    pages = {
+        f"/entraide/mises-en-relation/{world['match'].pk}/": MARK_MESSAGE,
+        f"/entraide/demandes/{world['request_a'].pk}/": MARK_PHONE,
+        "/compte/mes-donnees/": MARK_EMAIL,
+        "/reserve-citoyenne/mon-engagement/": MARK_VOLUNTEER_PHONE,
+        f"/reserve-citoyenne/vigie/signalements/{world['signal'].pk}/": MARK_SIGNAL,
+    }
+    for path, marker in pages.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert marker in body(response), path
