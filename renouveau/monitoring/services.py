@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -48,13 +48,58 @@ PROJECT_FIELDS = (
 PROJECT_RELATIONS = ("workstreams", "territories", "communes", "deliberations")
 
 
+# How many times a creation picks the next free slug after losing a race for the one it chose.
+SLUG_ATTEMPTS = 8
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """The first free address among ``<title>``, ``<title>-2``, ``<title>-3``... at the time of
+    the query. Only a hint: another transaction may take it before our insert, which
+    ``_save_new_project`` detects and retries."""
     base = (slugify(title) or "projet")[:120]
     slug, n = base, 2
     while Project.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+def _slug_taken_error() -> ValidationError:
+    return ValidationError(
+        {"slug": _("Un autre projet utilise déjà cette adresse : choisissez-en une autre.")}
+    )
+
+
+def _save_new_project(project: Project, *, chosen_slug: bool) -> None:
+    """Insert ``project``; when its slug was derived from the title and another transaction
+    inserted the same slug between our check and our insert (two agents creating projects with
+    the same title at once), retry with the next free suffix. Each insert runs in a savepoint,
+    so a lost race leaves the surrounding transaction usable (PostgreSQL aborts a transaction
+    on an error otherwise). A slug given by the caller is not changed: a conflict becomes a
+    ``ValidationError`` on ``slug``. Never more than ``SLUG_ATTEMPTS`` inserts."""
+    for attempt in range(SLUG_ATTEMPTS):
+        if attempt:
+            project.slug = _unique_slug(project.title or "")
+        try:
+            with transaction.atomic():
+                project.save(force_insert=True)
+            return
+        except IntegrityError:
+            # Ours to handle only if the slug is what collided (the other checks were made by
+            # full_clean); anything else is a real error.
+            if not Project.objects.filter(slug=project.slug).exists():
+                raise
+            project.pk = None
+            if chosen_slug:
+                raise _slug_taken_error() from None
+    raise ValidationError(
+        {
+            "title": _(
+                "Trop de projets portant cet intitulé sont créés en ce moment : "
+                "réessayez dans un instant."
+            )
+        }
+    )
 
 
 def _decimal(value: Any, field: str) -> Decimal:
@@ -96,9 +141,14 @@ def project_create(*, actor, data: dict[str, Any]) -> Project:
     """
     fields = {k: data[k] for k in PROJECT_FIELDS if k in data and data[k] is not None}
     project = Project(**fields)
+    chosen_slug = bool(data.get("slug"))
     project.slug = data.get("slug") or _unique_slug(project.title or "")
-    project.full_clean()
-    project.save()
+    # The slug's uniqueness is settled by the insert itself (a concurrent creation may take it
+    # after any check): a derived slug moves on to the next suffix, a chosen one is refused.
+    project.full_clean(validate_unique=False)
+    if chosen_slug and Project.objects.filter(slug=project.slug).exists():
+        raise _slug_taken_error()
+    _save_new_project(project, chosen_slug=chosen_slug)
     _set_relations(project, data)
     for row in data.get("spendings") or []:
         _spending_upsert(project, row)

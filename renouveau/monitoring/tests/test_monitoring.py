@@ -40,6 +40,77 @@ def test_project_create_is_audited_and_totals_the_planned_cost(plan, transport, 
     assert again.slug != project.slug
 
 
+def _insert_before_our_insert(monkeypatch, *, times: int):
+    """Another transaction takes the address each time ``_unique_slug`` has found it free
+    (between the check and the insert), for the first ``times`` checks."""
+    real = services._unique_slug
+    computed: list[str] = []
+
+    def racing(title, **kwargs):
+        slug = real(title, **kwargs)
+        computed.append(slug)
+        if len(computed) <= times:
+            Project.objects.create(slug=slug, title=title, owner="Un autre agent")
+        return slug
+
+    monkeypatch.setattr(services, "_unique_slug", racing)
+    return computed
+
+
+def test_project_create_moves_to_the_next_slug_when_taken_after_the_check(plan, monkeypatch):
+    computed = _insert_before_our_insert(monkeypatch, times=2)
+    project = make_project(title="Jardin partagé")
+    assert computed == ["jardin-partage", "jardin-partage-2", "jardin-partage-3"]
+    assert project.slug == "jardin-partage-3"
+    assert Project.objects.get(slug="jardin-partage-3").owner == project.owner
+    assert project.total_cost_eur == Decimal("3000000")  # the rest of the creation went on
+    entry = AuditLog.objects.get(action="monitoring.project_created")
+    assert entry.object_id == str(project.pk)
+
+
+def test_project_create_gives_up_after_bounded_attempts_with_a_french_error(plan, monkeypatch):
+    computed = _insert_before_our_insert(monkeypatch, times=100)
+    with pytest.raises(ValidationError) as error:
+        make_project(title="Jardin partagé")
+    assert len(computed) == services.SLUG_ATTEMPTS
+    assert "réessayez" in error.value.message_dict["title"][0]
+    # Nothing of the failed creation is left (the simulated rows were written inside it), and
+    # the lost inserts were rolled back to their savepoints: the transaction still works.
+    assert not Project.objects.exists()
+    assert not AuditLog.objects.filter(action="monitoring.project_created").exists()
+    monkeypatch.undo()
+    assert make_project(title="Jardin partagé").slug == "jardin-partage"
+
+
+def test_project_create_refuses_a_chosen_slug_already_used(plan):
+    make_project(title="Tramway nord", slug="tramway")
+    with pytest.raises(ValidationError) as error:
+        make_project(title="Autre tramway", slug="tramway")
+    assert "adresse" in error.value.message_dict["slug"][0]
+    assert Project.objects.filter(slug="tramway").count() == 1
+
+
+def test_project_create_form_with_a_title_taken_meanwhile_redirects(
+    client, plan, metropolis_agent, monkeypatch
+):
+    _insert_before_our_insert(monkeypatch, times=1)
+    client.force_login(metropolis_agent)
+    response = client.post(
+        "/suivi/projets/nouveau/",
+        {
+            "title": "Navette maritime",
+            "owner": "RTM",
+            "status": "planned",
+            "progress": 0,
+            "jobs_created": 0,
+            "jobs_kept": 0,
+            "origin_kind": "workstream",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/suivi/projets/navette-maritime-2/gerer/"
+
+
 def test_project_create_rejects_bad_data_in_french(plan):
     with pytest.raises(ValidationError) as error:
         services.project_create(actor=None, data={"title": "", "owner": "x"})
