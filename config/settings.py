@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "renouveau.core.middleware.HtmxMiddleware",
     "renouveau.core.middleware.InvalidFormStatusMiddleware",
     "renouveau.core.middleware.OutOfRangeInputMiddleware",
+    "renouveau.core.middleware.NullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -127,7 +127,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=ProjectSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=ProjectSerializer)
-    def projects(self, request, pk=None):
+    def projects(self, request, pk=None, format=None):  # noqa: A002 (DRF format suffix)
         """The projects submitted to a call (withdrawn ones excepted), with their status and
         their cost after review. Authors' identities are not published."""
         call = get_object_or_404(Call.objects.published(), pk=pk)

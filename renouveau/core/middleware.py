@@ -160,6 +160,36 @@ class OutOfRangeInputMiddleware:
         )
 
 
+class NullCharacterMiddleware:
+    """A NUL character in the address (path or query string) is a bad request, everywhere.
+
+    No legitimate link holds one, and PostgreSQL refuses it in any text value: a slug, token
+    or filter carrying ``%00`` used to reach the database and answer 500 wherever a view had
+    not guarded against it (the security crawl found several). Forms are already covered
+    (Django's form fields refuse NUL characters with a message). Answered 400 with a French
+    message, as JSON under ``/api/``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from django.core.exceptions import BadRequest
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            from .views import bad_request
+
+            message = _("Cette adresse contient un caractère nul (%00) : elle n'est pas valable.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return bad_request(request, BadRequest(message))
+        return self.get_response(request)
+
+
 # True while a request to the back office (Django's admin) runs: see BackOfficeMiddleware.
 IN_BACK_OFFICE: ContextVar[bool] = ContextVar("renouveau_in_back_office", default=False)
 
