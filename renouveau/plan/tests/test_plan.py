@@ -100,3 +100,9 @@ def test_metropolis_agents_can_edit_the_plan_in_the_back_office(client, plan, pe
     assert client.get(f"/back-office/plan/workstream/{workstream.pk}/change/").status_code == 200
     client.force_login(personas["moderator"])
     assert client.get(f"/back-office/plan/workstream/{workstream.pk}/change/").status_code == 403
+
+
+def test_over_long_chantier_slug_is_a_404(client, plan):
+    """A 300-character slug went into the page's cache key (CacheKeyWarning: over memcached's
+    250 characters, an error there); found by the security crawl."""
+    assert client.get("/plan/chantiers/" + "x" * 300 + "/").status_code == 404
