@@ -83,9 +83,14 @@ BACK_OFFICE = {
 # Defects found by the crawl in apps the security work may not change, reported to their
 # owners: ignored here so that the crawl guards everything else. Remove a line once fixed.
 KNOWN_DEFECTS: set[str] = set()
+KNOWN_PATH_DEFECTS = KNOWN_DEFECTS | {
+    # renouveau/monitoring (work in progress?): a 300-character project slug goes into a cache
+    # key (CacheKeyWarning: over memcached's 250 characters)
+    "monitoring:project",
+}
 # Views that are CSRF-exempt on purpose: RFC 8058 one-click unsubscribe (a POST from the mail
 # client, with the token as the only credential).
-CSRF_EXEMPT = {"aids:alert_unsubscribe"}
+CSRF_EXEMPT = {"aids:alert_unsubscribe", "alerts:unsubscribe"}
 # Expensive answers that do not depend on who asks: fetched once, anonymously.
 ONCE = {"api:schema"}
 
@@ -311,7 +316,7 @@ def test_absurd_path_parameters_never_fail(world, db):
                     except Exception:  # noqa: BLE001, S112 - no such URL: nothing to test
                         continue
                 response = client.get(path)
-                if response.status_code >= 500 and route.key not in KNOWN_DEFECTS:
+                if response.status_code >= 500 and route.key not in KNOWN_PATH_DEFECTS:
                     problems.append(f"{response.status_code} {route.key} {path[:120]}")
     assert problems == [], "\n".join(problems)
 
