@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from renouveau.core import unsubscribe
 from renouveau.core.emails import email_enqueue
 from renouveau.core.services import changed_fields, log_action
 
@@ -389,10 +390,7 @@ def _alert_email_on_commit(alert: AidAlert, template: str, context: dict) -> Non
     """Queue one of an alert's e-mails once the transaction commits: in its language, with
     the RFC 8058 one-click unsubscribe headers (the link's token is the credential)."""
     language = alert_email_language(alert)
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    headers = unsubscribe.headers(context["unsubscribe_url"])
     transaction.on_commit(
         lambda: email_enqueue(
             to=alert.email,

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from rules.contrib.views import permission_required
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.core.selectors import audit_log_for
+from renouveau.core.unsubscribe import csrf_unless_one_click
 
 from . import services
 from .exchange import CSV_COLUMNS, aid_dispositif, aid_json, aids_import_csv, aids_to_csv
@@ -220,11 +220,6 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "aids/alert_confirm.html", {"alert": alert})
 
 
-def _csrf_rejection(request: HttpRequest) -> HttpResponse | None:
-    """The CSRF check that ``csrf_exempt`` skipped: ``None`` when it passes."""
-    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
-
-
 def _alert_page(request: HttpRequest, alert: AidAlert, form=None, status: int = 200):
     if form is None:
         form = AlertSettingsForm(initial={"frequency": alert.frequency, "language": alert.language})
@@ -251,10 +246,9 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     alert = _alert_or_404(request, token, _("Ce lien de désinscription n'est pas valable."))
     if request.method == "GET":
         return _alert_page(request, alert)
-    if request.POST.get("List-Unsubscribe") != "One-Click":
-        rejection = _csrf_rejection(request)
-        if rejection is not None:
-            return rejection
+    rejection = csrf_unless_one_click(request)
+    if rejection is not None:
+        return rejection
     services.alert_unsubscribe(alert=alert)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renouveau.core import unsubscribe
 from renouveau.core.services import log_action
 
 from .models import (
@@ -641,7 +642,7 @@ def _notify_once(alert: Alert, user, *, template: str, **extra) -> int:
                     context=context,
                     # The subscriber is at hand: no lookup of their language per e-mail.
                     language=user.language or None,
-                    headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
+                    headers=unsubscribe.headers(context["unsubscribe_url"]),
                 )
             )
     except IntegrityError:  # another worker notified this person at the same moment

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
@@ -17,6 +18,7 @@ from renouveau.core.forms import form_add_errors
 from renouveau.core.pagination import paginate
 from renouveau.core.ratelimit import rate_limited
 from renouveau.core.rules import is_crisis_cell
+from renouveau.core.unsubscribe import csrf_unless_one_click
 
 from . import selectors, services
 from .cap import ATOM_CONTENT_TYPE, CAP_CONTENT_TYPE, alert_to_cap, alerts_to_atom, cap_datetime
@@ -438,14 +440,21 @@ def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("alerts:subscriptions")
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """The link of every alert e-mail: works without signing in."""
+    """The link of every alert e-mail: works without signing in. GET shows the subscriptions
+    and a button (opening the link changes nothing); POST removes them all: the page's form
+    with its CSRF token, or a mail client's RFC 8058 one-click POST (the token in the address
+    is the credential)."""
     user = services.unsubscribe_user(token)
     request._page_cache_private = True
     if user is None:
         return render(request, "alerts/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
+        rejection = csrf_unless_one_click(request)
+        if rejection is not None:
+            return rejection
         count = services.subscriptions_remove_all(user=user)
         return render(request, "alerts/unsubscribe.html", {"done": True, "count": count})
     return render(

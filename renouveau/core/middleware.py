@@ -161,33 +161,37 @@ class OutOfRangeInputMiddleware:
 
 
 class NullCharacterMiddleware:
-    """A NUL character in the address (path or query string) is a bad request, everywhere.
+    """A NUL character that reaches PostgreSQL is the client's bad request, not a 500.
 
-    No legitimate link holds one, and PostgreSQL refuses it in any text value: a slug, token
-    or filter carrying ``%00`` used to reach the database and answer 500 wherever a view had
-    not guarded against it (the security crawl found several). Forms are already covered
-    (Django's form fields refuse NUL characters with a message). Answered 400 with a French
+    No legitimate input holds one and PostgreSQL refuses it in any text value (psycopg raises
+    ``DataError`` before sending the query). Most views and forms refuse or strip it themselves
+    with a message of their own (Django's form fields refuse NUL characters); this is the net
+    under the others — a slug, token or filter carrying ``%00`` answered 500 wherever a view
+    had not guarded against it (the security crawl found several). Answered 400 with a French
     message, as JSON under ``/api/``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
-            from django.core.exceptions import BadRequest
-            from django.http import JsonResponse
-            from django.utils.translation import gettext as _
-
-            from .views import bad_request
-
-            message = _("Cette adresse contient un caractère nul (%00) : elle n'est pas valable.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return bad_request(request, BadRequest(message))
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.db import DataError
+
+        if not isinstance(exception, DataError) or "NUL (0x00)" not in str(exception):
+            return None
+        from django.core.exceptions import BadRequest
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        from .views import bad_request
+
+        logger.warning("NUL character sent to the database on %s", request.path)
+        message = _("Une valeur envoyée contient un caractère nul (%00) : elle n'est pas valable.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return bad_request(request, BadRequest(message))
 
 
 # True while a request to the back office (Django's admin) runs: see BackOfficeMiddleware.

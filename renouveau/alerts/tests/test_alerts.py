@@ -621,6 +621,7 @@ def test_publication_emails_each_concerned_subscriber_once(personas, crisis, mar
     assert "/alertes/desabonnement/" in message.body
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert "/alertes/desabonnement/" in message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Notification.objects.filter(alert=alert).count() == 2
     # A re-run of the fan-out sends nothing twice.
     mail.outbox.clear()
@@ -658,6 +659,24 @@ def test_unsubscribe_link_works_without_signing_in(client, personas, marseille):
     assert response.status_code == 200
     assert not Subscription.objects.filter(user=resident).exists()
     assert client.get(reverse("alerts:unsubscribe", args=[token + "x"])).status_code == 404
+
+
+def test_unsubscribe_by_one_click_from_the_mail_client_and_csrf_on_the_form(personas, marseille):
+    from django.test import Client
+
+    resident = personas["resident"]
+    services.subscription_add(user=resident, commune=marseille)
+    url = reverse("alerts:unsubscribe", args=[services.unsubscribe_token(resident)])
+    mail_client = Client(enforce_csrf_checks=True)
+    assert mail_client.get(url).status_code == 200  # a link preview changes nothing
+    assert Subscription.objects.filter(user=resident).exists()
+    # A forged form post (no CSRF token) from another site is refused...
+    assert mail_client.post(url).status_code == 403
+    assert Subscription.objects.filter(user=resident).exists()
+    # ...the RFC 8058 one-click POST of a mail client (no cookie, no token) works.
+    response = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert not Subscription.objects.filter(user=resident).exists()
 
 
 @pytest.mark.django_db(transaction=True)
