@@ -1,6 +1,6 @@
 """Load benchmark: gunicorn on loopback against PostgreSQL, N concurrent clients per page.
 
-    .venv/bin/python bench/load.py [--clients 20] [--seconds 10] [--workers 4] [PATH ...]
+    .venv/bin/python bench/load.py [--clients 20] [--seconds 10] [--workers 4] [--signed-in] [PATH ...]
 
 It creates a fresh PostgreSQL database (``renouveau_bench`` on 127.0.0.1:5432 by default),
 migrates, loads the reference data and the demonstration dataset, collects static files,
@@ -8,6 +8,11 @@ starts gunicorn with production settings (DEBUG off, manifest static files) on a
 port, then for each page runs ``--clients`` threads that request it in a loop for ``--seconds``
 seconds, and prints requests/s and p50/p95/p99 latency. Traffic goes to 127.0.0.1 only; every
 loop is bounded in time and count.
+
+``--signed-in`` measures what a signed-in resident gets (no page cache): the clients send the
+session cookie of a resident account made for the benchmark (``bench-resident@example.org``,
+no role). Without it the clients are anonymous; ``PAGE_CACHE_SECONDS=0`` in the environment
+switches the page cache off for them too.
 """
 
 from __future__ import annotations
@@ -88,7 +93,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def hammer(base: str, path: str, clients: int, seconds: float) -> dict:
+SIGNED_IN_SESSION = """
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.utils.module_loading import import_string
+from importlib import import_module
+user, _ = get_user_model().objects.get_or_create(
+    email="bench-resident@example.org", defaults={"display_name": "Banc d'essai"}
+)
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store[SESSION_KEY] = str(user.pk)
+store[BACKEND_SESSION_KEY] = next(
+    path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user")
+)
+store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+store.set_expiry(3600)
+store.save()
+print(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+"""
+
+
+def signed_in_cookie(manage: list[str], env) -> str:
+    """The ``name=value`` session cookie of the benchmark's resident, signed in for an hour."""
+    result = subprocess.run(
+        [*manage, "shell", "-c", SIGNED_IN_SESSION],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return result.stdout.strip().splitlines()[-1]
+
+
+def hammer(base: str, path: str, clients: int, seconds: float, cookie: str = "") -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -98,7 +132,8 @@ def hammer(base: str, path: str, clients: int, seconds: float) -> dict:
         nonlocal errors
         local: list[float] = []
         local_errors = 0
-        with httpx.Client(base_url=base, timeout=10.0) as client:
+        headers = {"Cookie": cookie} if cookie else {}
+        with httpx.Client(base_url=base, timeout=10.0, headers=headers) as client:
             for _ in range(MAX_REQUESTS_PER_CLIENT):
                 if time.perf_counter() >= deadline:
                     break
@@ -147,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database", default="renouveau_bench")
     parser.add_argument("--no-setup", action="store_true", help="reuse the database as it is")
+    parser.add_argument(
+        "--signed-in", action="store_true", help="request as a signed-in resident (no page cache)"
+    )
     args = parser.parse_args(argv)
 
     var_dir = Path(tempfile.mkdtemp(prefix="renouveau-bench-"))
@@ -173,17 +211,20 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
         subprocess.run([*manage, "seed"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    cookie = signed_in_cookie(manage, env) if args.signed_in else ""
 
     with gunicorn(env, args.workers, "--access-logfile", "-") as (_server, base):
         for path in args.pages:  # warm-up
-            httpx.get(base + path, timeout=10)
+            httpx.get(base + path, timeout=10, headers={"Cookie": cookie} if cookie else {})
         print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s per page, "
-              f"PostgreSQL, {os.cpu_count()} CPU cores")  # fmt: skip
+              f"PostgreSQL, {os.cpu_count()} CPU cores, "
+              f"{'signed-in resident' if cookie else 'anonymous'}, "
+              f"PAGE_CACHE_SECONDS={os.environ.get('PAGE_CACHE_SECONDS', 'default')}")  # fmt: skip
         print(
             f"{'page':55} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
         )
         for path in args.pages:
-            r = hammer(base, path, args.clients, args.seconds)
+            r = hammer(base, path, args.clients, args.seconds, cookie)
             print(
                 f"{r['path']:55} {r['requests']:7d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d}"
             )

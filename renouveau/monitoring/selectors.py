@@ -7,11 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
+from django.utils import translation
 
 from renouveau.plan.models import Target, Workstream
 
 from .models import Indicator, Measurement, Milestone, Project, Spending
+
+
+def _workstreams_prefetch() -> Prefetch:
+    """A project's chantiers without their long texts (the plan's prose, several kilobytes a
+    chantier, repeated for every project of a list): lists and project pages show the number,
+    the slug and the title."""
+    return Prefetch("workstreams", queryset=Workstream.objects.defer("text", "summary"))
 
 
 def project_list(
@@ -24,7 +33,7 @@ def project_list(
 ) -> QuerySet[Project]:
     queryset = (
         Project.objects.visible_to(user)
-        .prefetch_related("workstreams", "territories")
+        .prefetch_related(_workstreams_prefetch(), "territories")
         .order_by("title", "pk")
     )
     if workstream is not None:
@@ -45,7 +54,7 @@ def project_detail_queryset(*, user=None) -> QuerySet[Project]:
         Project.objects.visible_to(user)
         .select_related("deliberation", "agreement")
         .prefetch_related(
-            "workstreams",
+            _workstreams_prefetch(),
             "territories",
             "communes",
             "deliberations",
@@ -222,3 +231,32 @@ def indicator_list(*, user=None) -> QuerySet[Indicator]:
         )
         .order_by("project__title", "label", "pk")
     )
+
+
+# Public monitoring pages are rebuilt from a dozen queries and SVG charts on every view by a
+# signed-in visitor (who gets no page cache). What they show changes only through audited
+# writes (the services, the back office), each of which moves the page cache's generation: the
+# data and charts are cached per generation, language and visibility, and never kept longer
+# than this, for the application servers whose local cache did not see the write.
+PAGE_DATA_SECONDS = 60
+
+
+def cached_page_data(key: str, build):
+    """``build()``'s result, cached under ``key`` for the current generation of the page cache
+    and language (``None`` is not cached)."""
+    from renouveau.core.middleware import AnonymousPageCacheMiddleware  # noqa: PLC0415
+
+    generation = cache.get(AnonymousPageCacheMiddleware.GENERATION_KEY) or 0
+    full_key = f"monitoring:{generation}:{translation.get_language()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        if value is not None:
+            cache.set(full_key, value, PAGE_DATA_SECONDS)
+    return value
+
+
+def sees_unpublished(user) -> bool:
+    from .rules import can_see_unpublished  # noqa: PLC0415
+
+    return bool(can_see_unpublished(user))

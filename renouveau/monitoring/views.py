@@ -13,8 +13,7 @@ from rules.contrib.views import permission_required
 
 from renouveau.core.pagination import PAGE_NUMBER, paginate
 from renouveau.core.ratelimit import rate_limited
-from renouveau.plan.models import Workstream
-from renouveau.plan.selectors import plan_current
+from renouveau.plan.selectors import plan_current, workstream_page
 
 from . import charts, exports, services
 from .forms import (
@@ -29,9 +28,11 @@ from .forms import (
 )
 from .models import Milestone, Project
 from .selectors import (
+    cached_page_data,
     indicator_list,
     project_detail_queryset,
     project_list,
+    sees_unpublished,
     workstream_overview,
     workstream_progress,
 )
@@ -108,8 +109,10 @@ def _indicator_charts(project: Project):
     return result
 
 
-def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(project_detail_queryset(user=request.user), slug=slug)
+def _project_page(user, slug: str) -> dict | None:
+    project = project_detail_queryset(user=user).filter(slug=slug).first()
+    if project is None:
+        return None
     spendings = list(project.spendings.all())
     totals = {
         "planned": sum((s.planned_eur for s in spendings), Decimal("0")),
@@ -138,16 +141,32 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             unit="€",
         )
+    return {
+        "project": project,
+        "spendings": spendings,
+        "totals": totals,
+        "spending_chart": spending_chart,
+        "indicators": _indicator_charts(project),
+    }
+
+
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The project, its figures and charts: cached per generation (see cached_page_data).
+    page = cached_page_data(
+        f"project:{int(sees_unpublished(request.user))}:{slug}",
+        lambda: _project_page(request.user, slug),
+    )
+    if page is None:
+        raise Http404
+    project = page["project"]
     return render(
         request,
         "monitoring/project.html",
         {
-            "project": project,
-            "spendings": spendings,
-            "totals": totals,
-            "spending_chart": spending_chart,
-            "indicators": _indicator_charts(project),
-            "can_edit": request.user.has_perm("monitoring.change_project", project),
+            **page,
+            # Only agents (staff) may edit: others are spared the permission queries.
+            "can_edit": request.user.is_staff
+            and request.user.has_perm("monitoring.change_project", project),
             # The residents' ideas this project took up (ideas hidden by moderation aside).
             "ideas": project.ideas.filter(is_hidden=False)
             .select_related("commune")
@@ -209,11 +228,20 @@ def _target_chart(progress):
 
 
 def workstream_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_or_404()
-    workstream = get_object_or_404(
-        Workstream.objects.filter(plan=plan).prefetch_related("targets"), slug=slug
+    chantier = workstream_page(slug=slug)  # the plan and the chantier (cached reference data)
+    if chantier is None:
+        _plan_or_404()
+        raise Http404
+    plan, workstream = chantier["plan"], chantier["workstream"]
+    # Progress against the targets and its charts: cached per generation (cached_page_data).
+    see_all = sees_unpublished(request.user)
+    progress = cached_page_data(
+        f"chantier:{int(see_all)}:{workstream.pk}",
+        lambda: [
+            (p, _target_chart(p))
+            for p in workstream_progress(workstream=workstream, user=request.user)
+        ],
     )
-    progress = workstream_progress(workstream=workstream, user=request.user)
     queryset = project_list(user=request.user, workstream=workstream)
     page = paginate(request, queryset, per_page=20)
     return render(
@@ -222,7 +250,7 @@ def workstream_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "plan": plan,
             "workstream": workstream,
-            "progress": [(p, _target_chart(p)) for p in progress],
+            "progress": progress,
             "page": page,
             "projects": page.object_list,
         },

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Agreement, Session
-from .selectors import deliberation_list, plan_current, workstream_list
+from .selectors import deliberation_list, plan_current, workstream_list, workstream_page
 
 
 def _plan_or_404():
@@ -36,20 +36,11 @@ def plan_index(request: HttpRequest) -> HttpResponse:
 
 
 def workstream_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    plan = _plan_or_404()
-    workstream = get_object_or_404(workstream_list(plan=plan), slug=slug)
-    siblings = list(plan.workstreams.order_by("number").values("number", "slug", "title"))
-    index = next(i for i, s in enumerate(siblings) if s["slug"] == slug)
-    return render(
-        request,
-        "plan/workstream.html",
-        {
-            "plan": plan,
-            "workstream": workstream,
-            "previous": siblings[index - 1] if index > 0 else None,
-            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        },
-    )
+    page = workstream_page(slug=slug)
+    if page is None:
+        _plan_or_404()
+        raise Http404("Ce chantier n'existe pas.")
+    return render(request, "plan/workstream.html", page)
 
 
 def deliberations(request: HttpRequest) -> HttpResponse:
