@@ -151,6 +151,8 @@ def _project_page(user, slug: str) -> dict | None:
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if len(slug) > Project._meta.get_field("slug").max_length:
+        raise Http404  # no such project, and a key too long for a cache (memcached: 250)
     # The project, its figures and charts: cached per generation (see cached_page_data).
     page = cached_page_data(
         f"project:{int(sees_unpublished(request.user))}:{slug}",

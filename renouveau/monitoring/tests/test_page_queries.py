@@ -109,6 +109,9 @@ def test_project_page_queries_and_changes_show_at_once(
     page = client.get(project.get_absolute_url()).content.decode()
     assert "2027" in page and ("4\u202f321\u202f000" in page or "4 321 000" in page)
     assert client.get("/suivi/projets/nexiste-pas/").status_code == 404
+    # A slug longer than any project's never reaches the cache (memcached keys: 250 characters).
+    assert client.get(f"/suivi/projets/{'a' * 300}/").status_code == 404
+    assert client.get(f"/suivi/chantiers/{'a' * 300}/").status_code == 404
 
 
 def test_project_page_hides_unpublished_projects_even_when_cached_for_agents(
