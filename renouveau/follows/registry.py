@@ -26,6 +26,10 @@ class Followable:
     changes: Callable[[dict, dict], list[str]]
     #: Shown next to the button: what the e-mails will say.
     promise: Any = ""
+    #: The button and its states, for this kind of thing.
+    follow_label: Any = ""  # « Suivre ce projet »
+    following_text: Any = ""  # « Vous suivez ce projet. »
+    sign_in_label: Any = ""  # « Connectez-vous pour suivre ce projet »
 
 
 def followables() -> dict[str, Followable]:

@@ -139,5 +139,8 @@ FOLLOWABLES = [
             "Un e-mail par jour au plus, quand son état, son avancement, ses dépenses, ses "
             "jalons, ses documents ou ses indicateurs changent."
         ),
+        follow_label=gettext_lazy("Suivre ce projet"),
+        following_text=gettext_lazy("Vous suivez ce projet."),
+        sign_in_label=gettext_lazy("Connectez-vous pour suivre ce projet"),
     )
 ]

@@ -25,6 +25,6 @@ def test_a_resident_follows_a_project_and_stops_from_their_list(phone, plan, per
     phone.check()
     page.click("button:has-text('Ne plus suivre')")
     page.wait_for_load_state()
-    assert "Vous ne suivez aucun projet pour le moment" in page.inner_text("main")
+    assert "Vous ne suivez rien pour le moment" in page.inner_text("main")
     phone.check()
     assert not Follow.objects.exists()

@@ -21,6 +21,9 @@ def follow_button(context, obj):
         "obj": obj,
         "model": obj._meta.label_lower,
         "promise": followable.promise,
+        "follow_label": followable.follow_label,
+        "following_text": followable.following_text,
+        "sign_in_label": followable.sign_in_label,
         "following": is_following(request.user, obj),
         "csrf_token": context.get("csrf_token"),
     }

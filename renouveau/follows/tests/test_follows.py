@@ -65,7 +65,7 @@ def test_following_from_the_project_page(client, personas, project):
     assert _toggle(client, project, "unfollow").status_code == 302
     assert not Follow.objects.exists()
     empty = client.get(reverse("follows:list")).content.decode()
-    assert "Vous ne suivez aucun projet pour le moment" in empty
+    assert "Vous ne suivez rien pour le moment" in empty
 
 
 def test_bad_requests_are_refused_with_clear_answers(client, personas, project):
@@ -153,7 +153,7 @@ def test_the_digest_tells_what_changed_once(personas, project, django_capture_on
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [resident.email]
-    assert message.subject == "Du nouveau dans un projet que vous suivez"
+    assert message.subject == "Du nouveau dans ce que vous suivez"
     body = message.body
     assert "Pôle d'échanges de Saint-Antoine (projet du plan)" in body
     assert "État : proposé → en cours" in body
@@ -183,7 +183,7 @@ def test_one_email_per_person_for_all_they_follow_in_their_language(
         monitoring.project_update(actor=None, project=p, data={"progress": 10})
     assert _send(django_capture_on_commit_callbacks) == 1
     message = mail.outbox[0]
-    assert message.subject == "News in 2 projects you follow"
+    assert message.subject == "News in 2 things you follow"
     assert "Progress: 0 % → 10 %" in message.body
     assert "Pôle d'échanges de Saint-Antoine" in message.body and "Tramway nord" in message.body
 
@@ -256,3 +256,51 @@ def test_the_scheduler_runs_the_digest_task_daily(
     mail.outbox.clear()
     assert _send(django_capture_on_commit_callbacks, send_follow_digests.call) == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_supporter_follows_an_idea_and_hears_its_answer(
+    client, personas, marseille, django_capture_on_commit_callbacks
+):
+    from renouveau.ideas import services as ideas
+
+    author, neighbour = personas["resident"], personas["association_member"]
+    idea = ideas.idea_create(
+        author=author,
+        data={
+            "kind": "problem",
+            "title": "Nid-de-poule rue de la République",
+            "description": "Dangereux pour les vélos.",
+            "category": "roads",
+            "commune": marseille,
+        },
+    )
+    client.force_login(neighbour)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Suivre cette contribution" in page
+    response = client.post(
+        reverse("follows:toggle", args=["ideas.idea", idea.pk]), {"action": "follow"}
+    )
+    assert response.status_code == 302
+    assert "Vous suivez cette contribution." in client.get(idea.get_absolute_url()).content.decode()
+    mail.outbox.clear()
+    ideas.idea_status_change(
+        actor=personas["metropolis_agent"],
+        idea=idea,
+        status="planned",
+        answer="Réfection programmée en mars.",
+    )
+    mail.outbox.clear()  # the author's own e-mail
+    assert _send(django_capture_on_commit_callbacks) == 1
+    (message,) = mail.outbox
+    assert message.to == [neighbour.email]
+    assert "Nid-de-poule rue de la République (idée ou signalement)" in message.body
+    assert "État : Reçue → Programmée" in message.body
+    assert "Réponse publique : Réfection programmée en mars." in message.body
+    # A hidden contribution cannot be followed, and tells nothing.
+    idea.is_hidden = True
+    idea.save()
+    ideas.idea_status_change(
+        actor=personas["metropolis_agent"], idea=idea, status="done", answer="Fait."
+    )
+    mail.outbox.clear()
+    assert _send(django_capture_on_commit_callbacks) == 0
