@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renouveau.core import unsubscribe
 from renouveau.core.emails import email_enqueue
 from renouveau.core.services import changed_fields, log_action
+from renouveau.core.slugs import free_slug, insert_with_free_slug
 
 from .models import (
     LANGUAGES,
@@ -126,12 +126,7 @@ def aids_reindex(*, queryset: QuerySet[Aid] | None = None) -> int:
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:120] or "aide"
-    slug, n = base, 2
-    while Aid.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return free_slug(Aid, title, fallback="aide", max_length=120, exclude_pk=exclude_pk)
 
 
 def _apply(aid: Aid, data: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +152,10 @@ def aid_create(*, actor, data: dict[str, Any]) -> Aid:
     aid = Aid(status=Aid.Status.DRAFT)
     m2m = _apply(aid, data)
     aid.slug = _unique_slug(aid.title)
-    _save(aid, m2m)
+    # Two agents creating the same aid at once: the second takes the next address.
+    insert_with_free_slug(
+        aid, next_slug=lambda: _unique_slug(aid.title), save=lambda: _save(aid, m2m)
+    )
     log_action(actor=actor, action="aids.aid_created", obj=aid, data={"status": aid.status})
     return aid
 
@@ -253,7 +251,7 @@ def aid_duplicate(*, actor, aid: Aid) -> Aid:
     copy.submitted_at = copy.published_at = copy.archived_at = None
     copy.is_demo = False
     copy.search_vector = copy.search_head = None
-    copy.save()
+    insert_with_free_slug(copy, next_slug=lambda: _unique_slug(copy.title))
     for name, values in m2m.items():
         getattr(copy, name).set(values)
     aids_reindex(queryset=Aid.objects.filter(pk=copy.pk))

@@ -6,22 +6,17 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renouveau.core.services import changed_fields, log_action
+from renouveau.core.slugs import free_slug, insert_with_free_slug
 
 from .models import Guide, SituationBanner
 from .selectors import BANNER_CACHE_KEY
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:110] or "fiche"
-    slug, n = base, 2
-    while Guide.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return free_slug(Guide, title, fallback="fiche", max_length=110, exclude_pk=exclude_pk)
 
 
 @transaction.atomic
@@ -30,7 +25,8 @@ def guide_create(*, actor, data: dict[str, Any]) -> Guide:
     guide = Guide(**data)
     guide.slug = _unique_slug(guide.title)
     guide.full_clean(exclude=["slug"])
-    guide.save()
+    # Two agents writing « Gestes barrières » at once: the second takes the next address.
+    insert_with_free_slug(guide, next_slug=lambda: _unique_slug(guide.title))
     guide.tags.set(tags)
     log_action(actor=actor, action="guides.guide_created", obj=guide)
     return guide

@@ -11,12 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renouveau.core.services import log_action
+from renouveau.core.slugs import SLUG_ATTEMPTS, free_slug, insert_with_free_slug  # noqa: F401
 
 from .models import (
     Funding,
@@ -48,20 +48,10 @@ PROJECT_FIELDS = (
 PROJECT_RELATIONS = ("workstreams", "territories", "communes", "deliberations")
 
 
-# How many times a creation picks the next free slug after losing a race for the one it chose.
-SLUG_ATTEMPTS = 8
-
-
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    """The first free address among ``<title>``, ``<title>-2``, ``<title>-3``... at the time of
-    the query. Only a hint: another transaction may take it before our insert, which
-    ``_save_new_project`` detects and retries."""
-    base = (slugify(title) or "projet")[:120]
-    slug, n = base, 2
-    while Project.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    """The first free address for ``title`` when asked (``core.slugs``); only a hint, which
+    ``_save_new_project`` settles at the insert."""
+    return free_slug(Project, title, fallback="projet", max_length=120, exclude_pk=exclude_pk)
 
 
 def _slug_taken_error() -> ValidationError:
@@ -73,32 +63,26 @@ def _slug_taken_error() -> ValidationError:
 def _save_new_project(project: Project, *, chosen_slug: bool) -> None:
     """Insert ``project``; when its slug was derived from the title and another transaction
     inserted the same slug between our check and our insert (two agents creating projects with
-    the same title at once), retry with the next free suffix. Each insert runs in a savepoint,
-    so a lost race leaves the surrounding transaction usable (PostgreSQL aborts a transaction
-    on an error otherwise). A slug given by the caller is not changed: a conflict becomes a
-    ``ValidationError`` on ``slug``. Never more than ``SLUG_ATTEMPTS`` inserts."""
-    for attempt in range(SLUG_ATTEMPTS):
-        if attempt:
-            project.slug = _unique_slug(project.title or "")
-        try:
-            with transaction.atomic():
-                project.save(force_insert=True)
-            return
-        except IntegrityError:
-            # Ours to handle only if the slug is what collided (the other checks were made by
-            # full_clean); anything else is a real error.
-            if not Project.objects.filter(slug=project.slug).exists():
-                raise
-            project.pk = None
-            if chosen_slug:
-                raise _slug_taken_error() from None
-    raise ValidationError(
-        {
-            "title": _(
-                "Trop de projets portant cet intitulé sont créés en ce moment : "
-                "réessayez dans un instant."
-            )
-        }
+    the same title at once), retry with the next free suffix (``core.slugs``). A slug given by
+    the caller is not changed: a conflict becomes a ``ValidationError`` on ``slug``."""
+
+    def next_slug() -> str:
+        if chosen_slug:
+            raise _slug_taken_error()
+        return _unique_slug(project.title or "")
+
+    insert_with_free_slug(
+        project,
+        next_slug=next_slug,
+        save=lambda: project.save(force_insert=True),
+        busy_error=ValidationError(
+            {
+                "title": _(
+                    "Trop de projets portant cet intitulé sont créés en ce moment : "
+                    "réessayez dans un instant."
+                )
+            }
+        ),
     )
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from renouveau.core.services import log_action
+from renouveau.core.slugs import free_slug, insert_with_free_slug
 
 from .defaults import CRITERIA, GRID, SCALE_LEVELS
 from .models import (
@@ -135,11 +135,7 @@ def score_set(
 
 
 def _unique_slug(title: str, *, exclude_pk=None) -> str:
-    base = (slugify(title) or "scenario")[:100]
-    slug, n = base, 2
-    while Scenario.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return free_slug(Scenario, title, fallback="scenario", max_length=100, exclude_pk=exclude_pk)
 
 
 def _set_weights(scenario: Scenario, weights: dict[Criterion, Any] | None) -> None:
@@ -176,9 +172,21 @@ def scenario_create(*, actor, data: dict[str, Any], weights=None) -> Scenario:
     for key in SCENARIO_FIELDS:
         if key in data and data[key] is not None:
             setattr(scenario, key, data[key])
+    chosen = bool(data.get("slug"))
     scenario.slug = data.get("slug") or _unique_slug(scenario.title)
-    scenario.full_clean()
-    scenario.save()
+    # The slug's uniqueness is settled by the insert (another creation may take it after any
+    # check): a derived slug moves on to the next suffix, a chosen one is refused.
+    scenario.full_clean(validate_unique=False)
+
+    def next_slug() -> str:
+        if chosen:
+            raise ValidationError({"slug": _("Un autre scénario utilise déjà cette adresse.")})
+        return _unique_slug(scenario.title)
+
+    if chosen and Scenario.objects.filter(slug=scenario.slug).exists():
+        next_slug()
+
+    insert_with_free_slug(scenario, next_slug=next_slug)
     _set_weights(scenario, weights)
     log_action(actor=actor, action="portfolio.scenario_created", obj=scenario,
                data={"weights": {c.code: w for c, w in (weights or {}).items()}})  # fmt: skip
