@@ -304,3 +304,45 @@ def test_a_supporter_follows_an_idea_and_hears_its_answer(
     )
     mail.outbox.clear()
     assert _send(django_capture_on_commit_callbacks) == 0
+
+
+def test_a_resident_follows_a_recommendation_and_hears_the_response(
+    client, plan, personas, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from renouveau.governance import services as governance
+    from renouveau.governance.models import Body
+
+    governance.reference_load()
+    agent = personas["metropolis_agent"]
+    recommendation = governance.recommendation_create(
+        actor=agent,
+        data={
+            "body": Body.objects.order_by("pk").first(),
+            "number": "R-7",
+            "title": "Des bancs à l'ombre",
+            "text": "Installer des bancs ombragés près des arrêts.",
+            "made_on": timezone.localdate(),
+        },
+    )
+    resident = personas["resident"]
+    client.force_login(resident)
+    assert (
+        "Suivre cette recommandation"
+        in client.get(recommendation.get_absolute_url()).content.decode()
+    )
+    client.post(
+        reverse("follows:toggle", args=["governance.recommendation", recommendation.pk]),
+        {"action": "follow"},
+    )
+    assert Follow.objects.filter(user=resident).count() == 1
+    governance.recommendation_respond(
+        actor=agent, recommendation=recommendation, response="adopted", text="Cent bancs en 2027."
+    )
+    mail.outbox.clear()
+    assert _send(django_capture_on_commit_callbacks) == 1
+    body = mail.outbox[0].body
+    assert "R-7 — Des bancs à l'ombre (recommandation)" in body
+    assert "Suite donnée : en attente de réponse → adoptée" in body
+    assert "Réponse de la Métropole : Cent bancs en 2027." in body
