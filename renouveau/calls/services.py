@@ -391,7 +391,29 @@ def invitation_accept(*, user, invitation: CoauthorInvitation) -> bool:
         obj=submission,
         data={"user": user.pk, "invitation": invitation.pk},
     )
+    _tell_accepted(invitation, submission, user)
     return True
+
+
+def _tell_accepted(invitation: CoauthorInvitation, submission: Submission, user) -> None:
+    """The author (and whoever sent the invitation, if another co-author) hear that the
+    invitee has joined: they asked for it, by this very address."""
+    from django.conf import settings
+
+    people = {submission.author, invitation.invited_by} - {None, user}
+    to = sorted(
+        {p.email for p in people if p.email and not getattr(p, "erased_at", None) and p.is_active}
+    )
+    if not to:
+        return
+    context = {
+        "title": submission.title,
+        "name": user.display_name or invitation.email,
+        "url": settings.SITE_URL + submission.get_absolute_url(),
+    }
+    transaction.on_commit(
+        lambda: email_enqueue(to=to, template="calls/emails/invitation_accepted", context=context)
+    )
 
 
 @transaction.atomic

@@ -518,3 +518,29 @@ def test_ended_invitations_are_purged_after_a_month_accepted_ones_kept(project, 
     purge_old_invitations.enqueue()  # the immediate backend in tests
     assert set(CoauthorInvitation.objects.values_list("pk", flat=True)) == {accepted.pk, recent.pk}
     assert AuditLog.objects.get(action="calls.invitations_purged").data == {"count": 2}
+
+
+def test_the_author_hears_that_the_invitee_joined(
+    project, personas, django_capture_on_commit_callbacks
+):
+    author, member = personas["resident"], personas["association_member"]
+    project.title = "Jardin de l'école"
+    project.save()
+    invitation = services.coauthor_invite(
+        actor=author, submission=project, email="asso@example.org"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitation_accept(user=member, invitation=invitation) is True
+    (message,) = mail.outbox
+    assert message.to == [author.email]
+    assert (
+        message.subject
+        == f"{member.display_name} co-porte désormais le projet « Jardin de l'école »"
+    )
+    assert project.get_absolute_url() in message.body
+    # A second click tells nobody again.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitation_accept(user=member, invitation=invitation) is False
+    assert mail.outbox == []
