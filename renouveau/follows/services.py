@@ -99,18 +99,21 @@ def digests_send(*, now=None) -> int:
     now = now or timezone.now()
     sent = 0
     registry = followables()
+    # An object's public state is read once per run, however many people follow it.
+    states: dict[tuple[str, int], dict] = {}
     for user_id in _user_ids_with_follows():
         try:
-            sent += _digest_one(user_id, registry=registry, now=now)
+            sent += _digest_one(user_id, registry=registry, now=now, states=states)
         except Exception:  # noqa: BLE001 - one person's failure must not stop the others
             logger.exception("follow digest of user %s failed", user_id)
     return sent
 
 
 @transaction.atomic
-def _digest_one(user_id: int, *, registry, now) -> int:
+def _digest_one(user_id: int, *, registry, now, states: dict | None = None) -> int:
     from renouveau.core.emails import email_enqueue
 
+    states = {} if states is None else states
     follows = list(
         Follow.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(user_id=user_id)
@@ -144,7 +147,10 @@ def _digest_one(user_id: int, *, registry, now) -> int:
                 obj = public.get(follow.object_id)
                 if obj is None:
                     continue  # unpublished for now: its changes are told once it is back
-                state = _as_json(followable.state(obj))
+                key = (label, obj.pk)
+                if key not in states:
+                    states[key] = _as_json(followable.state(obj))
+                state = states[key]
                 if state == follow.state:
                     continue
                 changes = followable.changes(follow.state, state)

@@ -346,3 +346,35 @@ def test_a_resident_follows_a_recommendation_and_hears_the_response(
     assert "R-7 — Des bancs à l'ombre (recommandation)" in body
     assert "Suite donnée : en attente de réponse → adoptée" in body
     assert "Réponse de la Métropole : Cent bancs en 2027." in body
+
+
+def test_a_project_followed_by_many_is_read_once_per_digest(
+    personas, project, django_user_model, django_capture_on_commit_callbacks, monkeypatch
+):
+    from dataclasses import replace
+
+    from renouveau.follows.registry import followables
+    from renouveau.monitoring.followables import FOLLOWABLES
+
+    people = [
+        django_user_model.objects.create_user(
+            email=f"suiveur{n}@example.org", password="motdepasse-solide-2026"
+        )
+        for n in range(5)
+    ]
+    for person in people:
+        services.follow_add(user=person, obj=project)
+    monitoring.project_update(actor=None, project=project, data={"progress": 30})
+    reads = []
+
+    def counting(obj):
+        reads.append(obj.pk)
+        return FOLLOWABLES[0].state(obj)
+
+    counted = replace(FOLLOWABLES[0], state=counting)
+    registry = {**followables(), "monitoring.project": counted}
+    monkeypatch.setattr(services, "followables", lambda: registry)
+    mail.outbox.clear()
+    assert _send(django_capture_on_commit_callbacks) == 5
+    assert reads == [project.pk]
+    assert len(mail.outbox) == 5
