@@ -473,6 +473,12 @@ def waitlist_join(*, user, meeting: Meeting) -> WaitlistEntry:
             _("Vous êtes déjà sur la liste d'attente de cette réunion."), code="already_waiting"
         ) from exc
     log_action(actor=user, action="governance.waitlist_joined", obj=meeting)
+    position = WaitlistEntry.objects.filter(meeting=meeting, id__lte=entry.id).count()
+    _mail_on_commit(
+        to=[user.email],
+        template="governance/emails/waitlist_joined",
+        context={**_meeting_context(meeting), "position": position},
+    )
     return entry
 
 

@@ -544,3 +544,25 @@ def test_concurrent_reminder_runs_send_each_reminder_once(plan, personas, marsei
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
     assert not Registration.objects.filter(reminded_at__isnull=True).exists()
     assert AuditLog.objects.filter(action="governance.reminders_sent").count() == 3
+
+
+def test_joining_the_waiting_list_is_confirmed_by_email_with_the_position(
+    personas, convention, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(convention, capacity=1)
+    services.registration_create(user=personas["elected"], meeting=meeting)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.waitlist_join(user=personas["resident"], meeting=meeting)
+        services.waitlist_join(user=personas["outsider"], meeting=meeting)
+    first, second = mail.outbox
+    assert first.to == [personas["resident"].email] and second.to == [personas["outsider"].email]
+    assert first.subject == f"Liste d'attente : {meeting.title}"
+    assert "vous êtes n° 1 sur sa liste d'attente" in first.body
+    assert "vous êtes n° 2 sur sa liste d'attente" in second.body
+    assert reverse("governance:meeting", args=[meeting.pk]) in second.body
+    # Refused (already waiting): no second e-mail.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.waitlist_join(user=personas["resident"], meeting=meeting)
+    assert mail.outbox == []
