@@ -378,3 +378,39 @@ def test_a_project_followed_by_many_is_read_once_per_digest(
     assert _send(django_capture_on_commit_callbacks) == 5
     assert reads == [project.pk]
     assert len(mail.outbox) == 5
+
+
+def test_a_submitted_project_is_followed_through_its_review(
+    client, plan, personas, marseille, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal as D
+
+    from renouveau.calls import services as calls
+    from renouveau.calls.models import Phase
+    from renouveau.calls.tests.factories import make_call, make_submission, move_call
+
+    call = make_call(Phase.SUBMISSION)
+    submission = make_submission(
+        call, personas["resident"], commune=marseille, cost=4000, title="Jardin Belsunce"
+    )
+    neighbour = personas["association_member"]
+    client.force_login(neighbour)
+    assert "Suivre ce projet" in client.get(submission.get_absolute_url()).content.decode()
+    client.post(
+        reverse("follows:toggle", args=["calls.submission", submission.pk]), {"action": "follow"}
+    )
+    assert Follow.objects.filter(user=neighbour).count() == 1
+    move_call(call, Phase.REVIEW)
+    calls.submission_accept(
+        actor=personas["metropolis_agent"],
+        submission=submission,
+        adjusted_cost=D(3500),
+        reason="Les bacs sont fournis par la Métropole.",
+    )
+    mail.outbox.clear()
+    assert _send(django_capture_on_commit_callbacks) == 1
+    body = mail.outbox[0].body
+    assert "Jardin Belsunce (projet déposé)" in body
+    assert "État : Déposé, en attente d'analyse → Recevable, soumis au vote" in body
+    assert "Coût retenu : 4\u00a0000\u00a0€ → 3\u00a0500\u00a0€" in body
+    assert "Pourquoi ce coût : Les bacs sont fournis par la Métropole." in body
