@@ -1,5 +1,8 @@
-"""The security crawl's world: built once per test session inside a transaction that is rolled
-back at the end (each test then runs in a savepoint of it, as pytest-django's ``db`` does)."""
+"""The security crawl's world: built once per module inside a transaction that is rolled back
+at the module's end (each test then runs in a savepoint of it, as pytest-django's ``db``
+does). Not per session: pytest-django runs the transactional tests of the whole suite last,
+and a transaction left open until then broke them (their users already existed, their
+connection was closed under them)."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ TEST_SETTINGS = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(**TEST_SETTINGS):
         atomic = transaction.atomic()
