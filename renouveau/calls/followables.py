@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renouveau.core.templatetags.renouveau import amount
-from renouveau.follows.registry import Followable
+from renouveau.follows.registry import Followable, choice_changed, text_given
 
 from .models import Submission
 
@@ -30,29 +29,18 @@ def _state(submission: Submission) -> dict:
 
 
 def _changes(old: dict, new: dict) -> list[str]:
-    said: list[str] = []
-    labels = dict(Submission.Status.choices)
-    if old.get("status") != new["status"]:
-        said.append(
-            _("État : %(old)s → %(new)s")
-            % {
-                "old": labels.get(old.get("status"), old.get("status") or "—"),
-                "new": labels.get(new["status"], new["status"]),
-            }
-        )
-    if new["reason"] and old.get("reason") != new["reason"]:
-        said.append(_("Motif : %(reason)s") % {"reason": Truncator(new["reason"]).chars(600)})
+    said = choice_changed(
+        _("État : %(old)s → %(new)s"), Submission.Status.choices, old.get("status"), new["status"]
+    )
+    said += text_given(_("Motif : %(text)s"), old.get("reason"), new["reason"])
     if old.get("cost") is not None and Decimal(old["cost"]) != Decimal(new["cost"]):
         said.append(
             _("Coût retenu : %(old)s → %(new)s")
             % {"old": amount(Decimal(old["cost"]), "€"), "new": amount(Decimal(new["cost"]), "€")}
         )
-    if new.get("cost_reason") and old.get("cost_reason") != new["cost_reason"]:
-        said.append(
-            _("Pourquoi ce coût : %(reason)s")
-            % {"reason": Truncator(new["cost_reason"]).chars(600)}
-        )
-    return said
+    return said + text_given(
+        _("Pourquoi ce coût : %(text)s"), old.get("cost_reason"), new.get("cost_reason")
+    )
 
 
 FOLLOWABLES = [

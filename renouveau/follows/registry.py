@@ -43,3 +43,25 @@ def followables() -> dict[str, Followable]:
 def followable_for(obj_or_label) -> Followable | None:
     label = obj_or_label if isinstance(obj_or_label, str) else obj_or_label._meta.label_lower
     return followables().get(label)
+
+
+# Sentences the followables share, so that each module only says which fields it tells.
+
+
+def choice_changed(template: str, choices, old, new) -> list[str]:
+    """``template`` (« État : %(old)s → %(new)s ») with the labels of two choice values, or
+    nothing when the value did not change."""
+    if old == new:
+        return []
+    labels = dict(choices)
+    return [template % {"old": labels.get(old, old or "—"), "new": labels.get(new, new)}]
+
+
+def text_given(template: str, old: str | None, new: str | None) -> list[str]:
+    """``template`` (« Réponse publique : %(text)s ») with a new or changed text, shortened
+    for an e-mail; nothing when there is no text or it did not change."""
+    from django.utils.text import Truncator
+
+    if not new or old == new:
+        return []
+    return [template % {"text": Truncator(new).chars(600)}]

@@ -4,11 +4,10 @@ donnée ») and its justification, or changes it."""
 
 from __future__ import annotations
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renouveau.follows.registry import Followable
+from renouveau.follows.registry import Followable, choice_changed, text_given
 
 from .models import Recommendation
 
@@ -22,21 +21,13 @@ def _state(recommendation: Recommendation) -> dict:
 
 
 def _changes(old: dict, new: dict) -> list[str]:
-    said: list[str] = []
-    labels = dict(Recommendation.Response.choices)
-    if old.get("response") != new["response"]:
-        said.append(
-            _("Suite donnée : %(old)s → %(new)s")
-            % {
-                "old": labels.get(old.get("response"), old.get("response") or "—"),
-                "new": labels.get(new["response"], new["response"]),
-            }
-        )
-    if new["text"] and old.get("text") != new["text"]:
-        said.append(
-            _("Réponse de la Métropole : %(text)s") % {"text": Truncator(new["text"]).chars(600)}
-        )
-    return said
+    said = choice_changed(
+        _("Suite donnée : %(old)s → %(new)s"),
+        Recommendation.Response.choices,
+        old.get("response"),
+        new["response"],
+    )
+    return said + text_given(_("Réponse de la Métropole : %(text)s"), old.get("text"), new["text"])
 
 
 FOLLOWABLES = [

@@ -4,11 +4,10 @@ it up, or the contribution it duplicates. Hidden contributions are not followabl
 
 from __future__ import annotations
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renouveau.follows.registry import Followable
+from renouveau.follows.registry import Followable, choice_changed, text_given
 
 from .models import Idea, Status
 
@@ -31,20 +30,10 @@ def _state(idea: Idea) -> dict:
 
 
 def _changes(old: dict, new: dict) -> list[str]:
-    said: list[str] = []
-    labels = dict(Status.choices)
-    if old.get("status") != new["status"]:
-        said.append(
-            _("État : %(old)s → %(new)s")
-            % {
-                "old": labels.get(old.get("status"), old.get("status") or "—"),
-                "new": labels.get(new["status"], new["status"]),
-            }
-        )
-    if new["answer"] and old.get("answer") != new["answer"]:
-        said.append(
-            _("Réponse publique : %(answer)s") % {"answer": Truncator(new["answer"]).chars(600)}
-        )
+    said = choice_changed(
+        _("État : %(old)s → %(new)s"), Status.choices, old.get("status"), new["status"]
+    )
+    said += text_given(_("Réponse publique : %(text)s"), old.get("answer"), new["answer"])
     if new["project"] and old.get("project") != new["project"]:
         said.append(_("Reprise dans le projet du plan : %(title)s") % {"title": new["project"][0]})
     if new["duplicate_of"] and old.get("duplicate_of") != new["duplicate_of"]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renouveau.core.templatetags.renouveau import amount
-from renouveau.follows.registry import Followable
+from renouveau.follows.registry import Followable, choice_changed
 
 from .models import Measurement, Project
 
@@ -73,16 +73,9 @@ def _number(value: str) -> str:
 
 
 def _changes(old: dict, new: dict) -> list[str]:
-    said: list[str] = []
-    labels = dict(Project.Status.choices)
-    if old.get("status") != new["status"]:
-        said.append(
-            _("État : %(old)s → %(new)s")
-            % {
-                "old": labels.get(old.get("status"), old.get("status") or "—"),
-                "new": labels.get(new["status"], new["status"]),
-            }
-        )
+    said = choice_changed(
+        _("État : %(old)s → %(new)s"), Project.Status.choices, old.get("status"), new["status"]
+    )
     if old.get("progress") != new["progress"]:
         said.append(
             _("Avancement : %(old)s %% → %(new)s %%")
