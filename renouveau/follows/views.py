@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,13 +31,16 @@ def _next(request: HttpRequest, fallback: str) -> str:
 
 
 @require_POST
-@login_required
 @rate_limited("follows", limit=60, period=3600)
 def follow_toggle(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     """Follow (``action=follow``) or stop following (``action=unfollow``) a public object."""
     followable = followables().get(model)
     if followable is None:
         raise Http404(_("Cet élément ne peut pas être suivi."))
+    if not request.user.is_authenticated:
+        # Signed out meanwhile (an expired session): sign in, then back to the page the button
+        # was on — not to this address, which only takes POSTs.
+        return redirect_to_login(_next(request, reverse("follows:list")))
     action = request.POST.get("action")
     if action not in ("follow", "unfollow"):
         raise BadRequest(_("Action inconnue : choisissez de suivre ou de ne plus suivre."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -44,6 +45,10 @@ def test_following_from_the_project_page(client, personas, project):
     assert "Connectez-vous pour suivre ce projet" in page
     anonymous = _toggle(client, project)
     assert anonymous.status_code == 302 and "/compte/" in anonymous["Location"]
+    # Signed out meanwhile: after signing in, back to the project, not to the POST-only address.
+    expired = _toggle(client, project, next=project.get_absolute_url())
+    assert expired["Location"].startswith("/compte/login/")
+    assert f"next={quote(project.get_absolute_url())}" in expired["Location"]
     assert not Follow.objects.exists()
 
     resident = personas["resident"]
