@@ -19,7 +19,7 @@ class SignupForm(forms.Form):
     )
     commune = forms.ModelChoiceField(
         label=_("Commune de résidence (facultatif)"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         required=False,
         empty_label=_("— Choisir —"),
     )
@@ -49,7 +49,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self.fields["commune"].queryset = Commune.objects.order_by("sort_name")
         self.fields["commune"].empty_label = _("— Choisir —")
         # A form posted without the field (an older page) keeps the language already chosen.
         self.fields["language"].required = False

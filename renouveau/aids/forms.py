@@ -50,14 +50,14 @@ class AidSearchForm(forms.Form):
     )
     territoire = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         to_field_name="code",
         required=False,
         empty_label=_("Tous les Territoires"),
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         to_field_name="insee",
         required=False,
         empty_label=_("Toutes les communes"),
@@ -165,7 +165,7 @@ class QuestionnaireForm(forms.Form):
     qui = forms.ChoiceField(label=_("Vous êtes"), choices=WHO, widget=forms.RadioSelect)
     commune = forms.ModelChoiceField(
         label=_("Votre commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         to_field_name="insee",
         required=False,
         empty_label=_("Je préfère ne pas le dire"),
@@ -226,7 +226,7 @@ class AidForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if owners is not None:
             self.fields["owner"].queryset = owners
-        self.fields["communes"].queryset = Commune.objects.order_by("name")
+        self.fields["communes"].queryset = Commune.objects.order_by("sort_name")
         self.fields["workstreams"].queryset = Workstream.objects.order_by("number")
         self.fields["imperatives"].queryset = Imperative.objects.order_by("position")
         self.fields["funders"].queryset = Funder.objects.order_by("name")

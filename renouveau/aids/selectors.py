@@ -377,7 +377,7 @@ def aid_detail_queryset() -> QuerySet[Aid]:
         "funders",
         "instructing_bodies",
         "territories",
-        Prefetch("communes", queryset=Commune.objects.order_by("name")),
+        Prefetch("communes", queryset=Commune.objects.order_by("sort_name")),
         "workstreams",
         "imperatives",
         Prefetch("guides", queryset=_published_guides()),

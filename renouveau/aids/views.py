@@ -63,8 +63,8 @@ def _reference_choices() -> dict[str, list[tuple[str, str]]]:
                     "slug", "number", "title"
                 )
             ],
-            "territoire": list(Territory.objects.order_by("name").values_list("code", "name")),
-            "commune": list(Commune.objects.order_by("name").values_list("insee", "name")),
+            "territoire": list(Territory.objects.order_by("sort_name").values_list("code", "name")),
+            "commune": list(Commune.objects.order_by("sort_name").values_list("insee", "name")),
         }
         cache.set("aids:filter_choices", choices, CHOICES_CACHE_SECONDS)
     return choices

@@ -56,7 +56,7 @@ def _datetime_field(label, *, required=False, help_text=""):
 class AreaMixin(forms.Form):
     territories = forms.ModelMultipleChoiceField(
         label=_("Territoires entiers"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Toutes les communes du Territoire sont alors concernées."),
@@ -64,7 +64,7 @@ class AreaMixin(forms.Form):
     )
     communes = forms.ModelMultipleChoiceField(
         label=_("Communes"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
@@ -197,7 +197,7 @@ class CrisisModeForm(forms.Form):
 class SubscriptionForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         empty_label=_("— Choisir —"),
         error_messages=COMMUNE_ERRORS,
         widget=FastSelect,
@@ -210,7 +210,7 @@ class SubscriptionForm(forms.Form):
 class FilterForm(forms.Form):
     commune = forms.ModelChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Toutes les communes"),
         error_messages=COMMUNE_ERRORS,

@@ -22,7 +22,7 @@ _NONE = "none"
 def _communes_prefetch() -> Prefetch:
     from renouveau.territories.models import Commune
 
-    return Prefetch("communes", queryset=Commune.objects.order_by("name"))
+    return Prefetch("communes", queryset=Commune.objects.order_by("sort_name"))
 
 
 def published_messages() -> QuerySet[Alert]:
@@ -275,7 +275,7 @@ def crisis_banner_clear() -> None:
 
 def subscriptions_of(user) -> QuerySet[Subscription]:
     return (
-        Subscription.objects.filter(user=user).select_related("commune").order_by("commune__name")
+        Subscription.objects.filter(user=user).select_related("commune").order_by("commune__sort_name")
     )
 
 

@@ -26,7 +26,7 @@ class EnvelopeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = Territory.objects.order_by("name")
+        self.fields["territory"].queryset = Territory.objects.order_by("sort_name")
         self.fields["territory"].empty_label = _("— Toute la Métropole —")
         self.fields["workstream"].queryset = Workstream.objects.order_by("number")
         self.fields["workstream"].empty_label = _("— Tous les thèmes —")

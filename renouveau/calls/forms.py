@@ -115,7 +115,7 @@ class SubmissionForm(forms.ModelForm):
             themes if themes.exists() else Workstream.objects.all()
         ).order_by("number")
         self.fields["workstream"].empty_label = _("— Choisir un chantier —")
-        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self.fields["commune"].queryset = Commune.objects.order_by("sort_name")
         self.fields["commune"].empty_label = _("— Choisir une commune —")
         if user.is_authenticated and not self.instance.pk and user.commune_id:
             self.fields["commune"].initial = user.commune_id

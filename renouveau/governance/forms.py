@@ -90,7 +90,7 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = Commune.objects.order_by("name")
+        self.fields["commune"].queryset = Commune.objects.order_by("sort_name")
         self.fields["commune"].empty_label = _("— Aucune ou hors Métropole —")
 
     def clean(self):
@@ -174,7 +174,7 @@ class CandidateForm(forms.Form):
     )
     commune = forms.ModelChoiceField(
         label=_("Votre commune de résidence"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         empty_label=_("— Choisir —"),
         widget=FastSelect,
         error_messages={
@@ -222,7 +222,7 @@ class DrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.dimensions = {
-            "territory": [(t.code, t.name) for t in Territory.objects.order_by("name")],
+            "territory": [(t.code, t.name) for t in Territory.objects.order_by("sort_name")],
             "gender": list(Candidate.Gender.choices),
             "age_band": [(code, str(label)) for code, label in AGE_BANDS],
         }
@@ -330,7 +330,7 @@ class RecommendationFilterForm(forms.Form):
 class PlaceFilterForm(forms.Form):
     territory = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Tous"),
         to_field_name="code",

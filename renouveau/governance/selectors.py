@@ -118,7 +118,7 @@ def place_list(*, territory=None, kind: str = "") -> QuerySet[Place]:
         qs = qs.filter(commune__territory=territory)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("commune__territory__name", "kind", "name")
+    return qs.order_by("commune__territory__sort_name", "kind", "name")
 
 
 def partner_list() -> QuerySet[Partner]:

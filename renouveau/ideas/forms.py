@@ -44,7 +44,7 @@ class IdeaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"] = forms.ModelChoiceField(
             label=_("Commune concernée"),
-            queryset=Commune.objects.order_by("name"),
+            queryset=Commune.objects.order_by("sort_name"),
             empty_label=_("— Choisir —"),
             error_messages=COMMUNE_ERRORS,
             initial=getattr(user, "commune_id", None),
@@ -129,14 +129,14 @@ class IdeaFilterForm(forms.Form):
     )
     territory = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Tous"),
         widget=FastSelect,
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Toutes"),
         error_messages=COMMUNE_ERRORS,

@@ -27,7 +27,7 @@ class ProjectFilterForm(forms.Form):
     )
     territoire = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         to_field_name="code",
         empty_label=_("Tous les Territoires"),
@@ -71,7 +71,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["communes"].queryset = Commune.objects.order_by("name")
+        self.fields["communes"].queryset = Commune.objects.order_by("sort_name")
         self.fields["communes"].help_text = _(
             "Les Territoires sont déduits des communes si vous n'en cochez aucun."
         )

@@ -48,7 +48,7 @@ class DateInput(forms.DateInput):
 def commune_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=kwargs.pop("label", _("Commune")),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         empty_label=_("— Choisir —"),
         error_messages=COMMUNE_ERRORS,
         widget=FastSelect,
@@ -192,14 +192,14 @@ class PostFilterForm(forms.Form):
     )
     territory = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Tous"),
         widget=FastSelect,
     )
     commune = forms.ModelChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Toutes"),
         error_messages=COMMUNE_ERRORS,

@@ -102,7 +102,7 @@ def build_problem(scenario: Scenario, projects: list[Project] | None = None) -> 
             if c.territory_id:
                 targets = [c.territory]
             else:
-                territories = territories or list(Territory.objects.order_by("name"))
+                territories = territories or list(Territory.objects.order_by("sort_name"))
                 targets = territories
             share = float(c.share_percent) / 100
             for territory in targets:

@@ -39,7 +39,7 @@ class DateTimeInput(forms.DateTimeInput):
 def commune_field(**kwargs) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=kwargs.pop("label", _("Commune")),
-        queryset=kwargs.pop("queryset", Commune.objects.order_by("name")),
+        queryset=kwargs.pop("queryset", Commune.objects.order_by("sort_name")),
         empty_label=kwargs.pop("empty_label", _("— Choisir —")),
         error_messages=COMMUNE_ERRORS,
         widget=FastSelect,
@@ -60,7 +60,7 @@ def skills_field(**kwargs) -> forms.ModelMultipleChoiceField:
 class VolunteerForm(forms.Form):
     communes = forms.ModelMultipleChoiceField(
         label=_("Communes où vous pouvez agir"),
-        queryset=Commune.objects.order_by("name"),
+        queryset=Commune.objects.order_by("sort_name"),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-columns"}),
         help_text=_("Au moins une. Cochez celles où vous pouvez vous rendre facilement."),
         error_messages={
@@ -180,7 +180,7 @@ class MissionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from .rules import is_reserve_manager
 
-        communes = Commune.objects.order_by("name")
+        communes = Commune.objects.order_by("sort_name")
         if not is_reserve_manager.test(user):
             communes = user.agent_communes.order_by("name")
         self.fields["commune"] = commune_field(queryset=communes)
@@ -352,7 +352,7 @@ class SignalFilterForm(forms.Form):
     )
     territory = forms.ModelChoiceField(
         label=_("Territoire"),
-        queryset=Territory.objects.order_by("name"),
+        queryset=Territory.objects.order_by("sort_name"),
         required=False,
         empty_label=_("Tous"),
         error_messages={"invalid_choice": _("Ce Territoire n'existe pas.")},

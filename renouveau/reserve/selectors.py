@@ -190,7 +190,7 @@ def vigie_figures(*, days: int = 30, now: datetime.datetime | None = None) -> di
     ]
     territories = [
         {"pk": t.pk, "name": t.name, "count": per_territory.get(t.pk, 0)}
-        for t in Territory.objects.order_by("name")
+        for t in Territory.objects.order_by("sort_name")
     ]
     total = sum(per_category.values())
     handled = recent.filter(status__in=[SignalStatus.CLOSED, SignalStatus.DISMISSED]).count()

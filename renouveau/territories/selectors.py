@@ -9,7 +9,7 @@ def territory_list() -> QuerySet[Territory]:
     return (
         Territory.objects.select_related("metropolis")
         .annotate(commune_count=Count("communes"), population=Sum("communes__population"))
-        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("name")))
+        .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("sort_name")))
         .order_by("name")
     )
 

@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from renouveau.territories.models import Commune, Territory
 
@@ -65,3 +66,26 @@ def test_malformed_file_is_refused_by_the_command(tmp_path, db, bad):
     file.write_text(bad)
     with pytest.raises(CommandError):
         call_command("load_territories", str(file))
+
+
+def test_communes_are_listed_in_french_alphabetical_order(territories, client):
+    """Accents, case and hyphens do not count: both databases sort plain text by bytes here,
+    which put « Éguilles » after « Vitrolles » and « Gémenos » after « Gignac-la-Nerthe »."""
+    names = list(Commune.objects.values_list("name", flat=True))
+    assert names.index("Éguilles") < names.index("Eyguières") < names.index("Fos-sur-Mer")
+    assert names.index("Cuges-les-Pins") < names.index("Éguilles")
+    assert names.index("Gémenos") < names.index("Gignac-la-Nerthe")
+    assert names[-1] == "Vitrolles"
+    # The residents' commune choice on the sign-up form follows the same order.
+    page = client.get(reverse("account_signup")).content.decode()
+    assert page.index(">Éguilles<") < page.index(">Eyguières<") < page.index(">Vitrolles<")
+
+
+def test_a_renamed_commune_moves_in_the_list(territories):
+    commune = Commune.objects.get(insee="13055")
+    commune.name = "Écrins-sur-Mer"
+    commune.save(update_fields=["name"])
+    commune.refresh_from_db()
+    assert commune.sort_name == "ecrins sur mer"
+    names = list(Commune.objects.values_list("name", flat=True))
+    assert names.index("Écrins-sur-Mer") < names.index("Ensuès-la-Redonne")
