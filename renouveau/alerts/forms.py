@@ -9,6 +9,23 @@ from renouveau.territories.models import Commune, Territory
 
 from .models import Alert, Exercise, Risk
 
+# The optional English version of an alert's texts (a fieldset of its own in the form).
+ENGLISH_FIELDS = ("event_en", "headline_en", "description_en", "instruction_en")
+
+
+def english_texts_error(data: dict):
+    """The error for an English text given without the English headline, else None (the
+    English CAP <info> and the English pages are titled by it)."""
+    if (data.get("headline_en") or "").strip():
+        return None
+    if any((data.get(name) or "").strip() for name in ENGLISH_FIELDS):
+        return _(
+            "Donnez aussi le titre en anglais : il est obligatoire dès qu'un texte anglais "
+            "est rempli (ou videz les champs en anglais)."
+        )
+    return None
+
+
 COMMUNE_ERRORS = {
     "invalid_choice": _(
         "Cette commune ne fait pas partie de la Métropole : choisissez-en une dans la liste."
@@ -111,6 +128,7 @@ class AlertForm(AreaMixin, forms.ModelForm):
         "communes",
         "area_desc",
         "contact",
+        *ENGLISH_FIELDS,
     ]
 
     class Meta:
@@ -130,8 +148,13 @@ class AlertForm(AreaMixin, forms.ModelForm):
             "certainty",
             "area_desc",
             "contact",
+            *ENGLISH_FIELDS,
         ]
         labels = {
+            "event_en": _("Événement, en anglais"),
+            "headline_en": _("Titre, en anglais"),
+            "description_en": _("Description, en anglais"),
+            "instruction_en": _("Consignes, en anglais"),
             "status": _("Nature du message"),
             "headline": _("Titre (court et clair)"),
             "instruction": _("Consignes : ce qu'il faut faire"),
@@ -142,10 +165,17 @@ class AlertForm(AreaMixin, forms.ModelForm):
             "event": _("Par exemple : crue de l'Huveaune, canicule, feu de forêt."),
             "area_desc": _("Laissez vide : la liste des Territoires et communes choisis."),
             "contact": _("Numéro ou adresse pour se renseigner."),
+            "event_en": _("Par exemple : Huveaune river flood, heatwave, forest fire."),
+            "headline_en": _("Obligatoire dès qu'un texte anglais est rempli."),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "instruction": forms.Textarea(attrs={"rows": 4}),
+            # What is typed there is English: said to browsers' spell checkers and readers.
+            "event_en": forms.TextInput(attrs={"lang": "en"}),
+            "headline_en": forms.TextInput(attrs={"lang": "en"}),
+            "description_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "instruction_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -171,7 +201,16 @@ class AlertForm(AreaMixin, forms.ModelForm):
             self.add_error(
                 "status", _("Un message rattaché à un exercice est de nature « Exercice ».")
             )
+        english_headline_error = english_texts_error(cleaned)
+        if english_headline_error and "headline_en" not in self.errors:
+            self.add_error("headline_en", english_headline_error)
         return cleaned
+
+    def french_fields(self):
+        return [field for field in self.visible_fields() if field.name not in ENGLISH_FIELDS]
+
+    def english_fields(self):
+        return [field for field in self.visible_fields() if field.name in ENGLISH_FIELDS]
 
     def _post_clean(self):
         # The services validate the workflow; the model's constraints are checked there.
@@ -184,6 +223,15 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
         error_messages={"required": _("Expliquez au public pourquoi l'alerte est levée.")},
+    )
+    note_en = forms.CharField(
+        label=_("Motif de l'annulation, en anglais (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "Pour les habitants et visiteurs anglophones, si l'alerte a une version anglaise."
+        ),
     )
 
 

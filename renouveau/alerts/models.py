@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from renouveau.core.models import DemoFlagModel
@@ -138,6 +138,13 @@ class Alert(DemoFlagModel):
     onset = models.DateTimeField(_("début de l'événement"), null=True, blank=True)
     expires = models.DateTimeField(_("fin de validité"), null=True, blank=True, db_index=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    # The optional English version of the texts the crisis cell writes (a second CAP <info>
+    # in en-GB; the pages and e-mails in English use it). The English headline is required
+    # as soon as any English text is given (forms and services).
+    event_en = models.CharField(_("événement (anglais)"), max_length=120, blank=True)
+    headline_en = models.CharField(_("titre (anglais)"), max_length=160, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+    instruction_en = models.TextField(_("consignes (anglais)"), blank=True)
     # <area>
     area_desc = models.CharField(_("zone concernée"), max_length=300)
     communes = models.ManyToManyField(
@@ -213,6 +220,16 @@ class Alert(DemoFlagModel):
         return self.status == self.Status.EXERCISE
 
     @property
+    def has_english(self) -> bool:
+        """An English version exists (its headline is required with any English text)."""
+        return bool(self.headline_en.strip())
+
+    def texts(self, language: str | None = None) -> AlertTexts:
+        """The public texts in ``language`` (default: the active one): the English version
+        of each text when the language is English and it exists, else the French text."""
+        return AlertTexts.of(self, language or translation.get_language() or "fr")
+
+    @property
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
 
@@ -243,6 +260,34 @@ class Alert(DemoFlagModel):
             and start is not None
             and start > now
         )
+
+
+ENGLISH_TEXTS = ("event", "headline", "description", "instruction")
+
+
+class AlertTexts:
+    """An alert's public texts in one language, each with the language it is written in:
+    ``headline``, ``description``, ``instruction``, ``event`` and, for each, ``<name>_lang``:
+    ``"fr"`` when a French text is shown in an English page (so that a screen reader
+    pronounces it in French), else ``""``."""
+
+    def __init__(self, values: dict[str, str], langs: dict[str, str]):
+        for name in ENGLISH_TEXTS:
+            setattr(self, name, values[name])
+            setattr(self, f"{name}_lang", langs[name])
+
+    @classmethod
+    def of(cls, alert: Alert, language: str) -> AlertTexts:
+        english = language.split("-")[0].lower() == "en"
+        values, langs = {}, {}
+        for name in ENGLISH_TEXTS:
+            translated = getattr(alert, f"{name}_en") if english else ""
+            if translated.strip():
+                values[name], langs[name] = translated, ""
+            else:
+                values[name] = getattr(alert, name)
+                langs[name] = "fr" if english and values[name] else ""
+        return cls(values, langs)
 
 
 class CrisisMode(models.Model):

@@ -49,6 +49,11 @@ ALERT_FIELDS = (
     "area_desc",
     "exercise",
     "note",
+    # The optional English version (a second CAP <info>); an Update starts from it too.
+    "event_en",
+    "headline_en",
+    "description_en",
+    "instruction_en",
 )
 
 
@@ -122,6 +127,15 @@ def _check_update_status(data: dict, references: Alert | None) -> None:
         )
 
 
+def _check_english(data: dict) -> None:
+    """An English text needs the English headline (enforced here, not only by the form)."""
+    from .forms import english_texts_error
+
+    error = english_texts_error(data)
+    if error:
+        raise ValidationError({"headline_en": error})
+
+
 def _check_dates(data: dict) -> None:
     effective, expires, onset = data.get("effective"), data.get("expires"), data.get("onset")
     errors = {}
@@ -175,6 +189,16 @@ def _normalised(text: str) -> str:
     return " ".join((text or "").casefold().split())
 
 
+# The published texts that may not repeat a resident's signal (the English ones included).
+REWRITTEN_TEXTS = (
+    "headline",
+    "description",
+    "instruction",
+    "headline_en",
+    "description_en",
+    "instruction_en",
+)
+
 # Below this length a resident's text is a few common words an alert may well share.
 VERBATIM_MIN_LENGTH = 30
 
@@ -187,7 +211,7 @@ def _check_rewritten(data: dict, signals) -> None:
         original = _normalised(signal.description)
         if not original:
             continue
-        for name in ("headline", "description", "instruction", "area_desc"):
+        for name in (*REWRITTEN_TEXTS, "area_desc"):
             value = _normalised(data.get(name) or "")
             if value and (
                 value == original or (len(original) >= VERBATIM_MIN_LENGTH and original in value)
@@ -208,6 +232,7 @@ def alert_create(*, actor, data: dict, references: Alert | None = None, signals=
     for signal in signals:
         signal_check_access(actor=actor, signal=signal)
     _check_dates(data)
+    _check_english(data)
     _check_update_status(data, references)
     _check_rewritten(data, signals)
     commune_ids = _communes_of(data)
@@ -247,6 +272,7 @@ def alert_edit(*, actor, alert: Alert, data: dict) -> Alert:
     if alert.state != Alert.State.DRAFT:
         raise ValidationError(_("Seul un brouillon peut être modifié : publiez une mise à jour."))
     _check_dates(data)
+    _check_english(data)
     _check_update_status(data, alert.references)
     _check_rewritten(data, alert.signals.all())
     commune_ids = _communes_of(data)
@@ -319,8 +345,7 @@ def alert_publish(*, actor, alert: Alert) -> Alert:
         previous.ended_at = now
         previous.save(update_fields=["state", "ended_at", "updated_at"])
     _check_rewritten(
-        {name: getattr(alert, name) for name in ("headline", "description", "instruction")}
-        | {"area_desc": alert.area_desc},
+        {name: getattr(alert, name) for name in REWRITTEN_TEXTS} | {"area_desc": alert.area_desc},
         alert.signals.all(),
     )
     alert.state = Alert.State.PUBLISHED
@@ -394,8 +419,9 @@ def _signal_reporter_email(*, to: str, context: dict) -> None:
 
 
 @transaction.atomic
-def alert_cancel(*, actor, alert: Alert, note: str) -> Alert:
-    """Publish a Cancel message referencing ``alert``; the alert stops at once."""
+def alert_cancel(*, actor, alert: Alert, note: str, note_en: str = "") -> Alert:
+    """Publish a Cancel message referencing ``alert``; the alert stops at once. It keeps the
+    alert's English headline; ``note_en`` is the reason in English (its English description)."""
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     now = timezone.now()
     if (
@@ -404,6 +430,14 @@ def alert_cancel(*, actor, alert: Alert, note: str) -> Alert:
         or (alert.expires is not None and alert.expires <= now)
     ):
         raise ValidationError(_("Cette alerte n'est plus en vigueur : rien à annuler."))
+    if note_en.strip() and not alert.has_english:
+        raise ValidationError(
+            {
+                "note_en": _(
+                    "Cette alerte n'a pas de version anglaise : laissez le motif en anglais vide."
+                )
+            }
+        )
     cancel = Alert.objects.create(
         identifier=_new_identifier(),
         sender=alert.sender,
@@ -423,6 +457,9 @@ def alert_cancel(*, actor, alert: Alert, note: str) -> Alert:
         certainty=alert.certainty,
         headline=alert.headline,
         description=note,
+        event_en=alert.event_en,
+        headline_en=alert.headline_en,
+        description_en=note_en.strip(),
         area_desc=alert.area_desc,
         exercise=alert.exercise,
         contact=alert.contact,

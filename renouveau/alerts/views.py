@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -118,9 +118,23 @@ def cap_xml(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+FEED_LANGUAGES = ("fr", "en")
+
+
 def feed(request: HttpRequest) -> HttpResponse:
+    """The Atom feed in ``?lang=fr|en``, else in the request's language."""
+    language = request.GET.get("lang") or translation.get_language() or "fr"
+    language = language.split("-")[0].lower()
+    if language not in FEED_LANGUAGES:
+        raise BadRequest(_("Langue du flux inconnue : choisissez lang=fr ou lang=en."))
     alerts = selectors.alert_archive()[:50]
-    body = alerts_to_atom(alerts, title=_("Alertes de la Métropole"), base_url=_base_url(request))
+    with translation.override(language):
+        body = alerts_to_atom(
+            alerts,
+            title=_("Alertes de la Métropole"),
+            base_url=_base_url(request),
+            language=language,
+        )
     return HttpResponse(body, content_type=f"{ATOM_CONTENT_TYPE}; charset=utf-8")
 
 
@@ -339,11 +353,16 @@ def alert_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Cette alerte n'est plus en vigueur : rien à annuler."))
         return redirect(alert)
     form = CancelForm(request.POST or None)
+    if not alert.has_english:
+        del form.fields["note_en"]  # no English version to give the reason in
     if request.method == "POST":
         if form.is_valid():
             try:
                 cancel = services.alert_cancel(
-                    actor=request.user, alert=alert, note=form.cleaned_data["note"]
+                    actor=request.user,
+                    alert=alert,
+                    note=form.cleaned_data["note"],
+                    note_en=form.cleaned_data.get("note_en", ""),
                 )
             except ValidationError as exc:
                 form_add_errors(form, exc)
