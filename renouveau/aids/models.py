@@ -9,6 +9,8 @@ or a quoted ``LIKE`` (SQLite). See ``selectors.aid_search``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 
 from django.conf import settings
@@ -346,6 +348,22 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def alert_fingerprint(email: str, query: dict) -> str:
+    """What makes two alerts the same: the address (trimmed, lower case) and the saved
+    criteria, normalised (keys sorted, values trimmed, lists sorted without repeats, empty
+    values dropped). At most one alert in force per fingerprint (a database constraint)."""
+    criteria = {}
+    for key, value in (query or {}).items():
+        if isinstance(value, list | tuple):
+            value = sorted({str(v).strip() for v in value if str(v).strip()})
+        elif value is not None:
+            value = str(value).strip()
+        if value:
+            criteria[str(key)] = value
+    text = (email or "").strip().lower() + "\n" + json.dumps(criteria, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 class AidAlert(TimeStampedModel):
     """A saved search: new published aids matching it are e-mailed daily or weekly.
 
@@ -388,14 +406,31 @@ class AidAlert(TimeStampedModel):
         _("langue demandée"), max_length=8, choices=LANGUAGES, blank=True
     )
     pending_requested_at = models.DateTimeField(_("changement demandé le"), null=True, blank=True)
+    # ``alert_fingerprint(email, query)``, set on every save: two identical subscriptions sent
+    # at the same instant cannot both create an alert (constraint below).
+    fingerprint = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         verbose_name = _("alerte sur les aides")
         verbose_name_plural = _("alertes sur les aides")
         indexes = [models.Index(fields=["frequency", "confirmed_at", "unsubscribed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=models.Q(unsubscribed_at__isnull=True),
+                name="aids_alert_one_in_force_per_fingerprint",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or self.email
+
+    def save(self, *args, **kwargs):
+        self.fingerprint = alert_fingerprint(self.email, self.query)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"email", "query"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "fingerprint"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

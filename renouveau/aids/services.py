@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from .models import (
     Audience,
     Funder,
     SearchWord,
+    alert_fingerprint,
 )
 from .search import index_text, lexicon_words
 
@@ -418,14 +419,14 @@ def alert_subscribe(
     confirms from the e-mail's link (``alert_confirm``)."""
     email = email.strip().lower()
     language = alert_language(language)
-    alert = (
-        AidAlert.objects.select_for_update()
-        .filter(email=email, query=query, unsubscribed_at__isnull=True)
-        .order_by("-created_at")
-        .first()
+    fingerprint = alert_fingerprint(email, query)
+    in_force = AidAlert.objects.select_for_update().filter(
+        fingerprint=fingerprint, unsubscribed_at__isnull=True
     )
+    alert = in_force.first()
+    created = False
     if alert is None:
-        alert = AidAlert.objects.create(
+        candidate = AidAlert(
             email=email,
             query=query,
             frequency=frequency,
@@ -438,6 +439,17 @@ def alert_subscribe(
             if getattr(user, "is_authenticated", False) and user.email.lower() == email
             else None,
         )
+        try:
+            with transaction.atomic():
+                candidate.save()
+            alert, created = candidate, True
+        except IntegrityError:
+            # The same subscription sent at the same instant created it first (the unique
+            # fingerprint): answer as that alert's second request would.
+            alert = in_force.first()
+            if alert is None:
+                raise
+    if created:
         log_action(
             actor=user,
             action="aids.alert_created",
