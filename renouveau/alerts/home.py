@@ -30,7 +30,7 @@ def _communes(alert) -> str:
 def home_section() -> Section | None:
     entries = [
         Entry(
-            title=alert.headline,
+            title=alert.texts().headline,  # cached per language
             url=alert.get_absolute_url(),
             detail=_communes(alert),
             when=alert.expires,

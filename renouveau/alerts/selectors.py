@@ -151,6 +151,26 @@ class CrisisAlert:
     area_desc: str
     instruction: str
     url: str
+    # The English version, when the crisis cell wrote one (the banner is shared by all
+    # languages; ``texts`` picks at display time).
+    headline_en: str = ""
+    instruction_en: str = ""
+
+    def texts(self) -> dict[str, str]:
+        """Headline and instructions in the active language, with ``*_lang`` = "fr" for a
+        French text shown in an English page (see ``Alert.texts``)."""
+        from django.utils import translation
+
+        english = (translation.get_language() or "fr").split("-")[0] == "en"
+        result = {}
+        for name in ("headline", "instruction"):
+            translated = getattr(self, f"{name}_en") if english else ""
+            if translated.strip():
+                result[name], result[f"{name}_lang"] = translated, ""
+            else:
+                value = getattr(self, name)
+                result[name], result[f"{name}_lang"] = value, ("fr" if english and value else "")
+        return result
 
 
 @dataclass(frozen=True)
@@ -192,6 +212,8 @@ def _crisis_candidates(now: datetime.datetime) -> list[Alert]:
             "severity",
             "area_desc",
             "instruction",
+            "headline_en",
+            "instruction_en",
             "sent",
             "effective",
             "expires",
@@ -227,6 +249,8 @@ def _crisis_banner_from_db(
             area_desc=a.area_desc,
             instruction=a.instruction,
             url=a.get_absolute_url(),
+            headline_en=a.headline_en,
+            instruction_en=a.instruction_en,
         )
         for a in crisis_alerts
     )
@@ -275,7 +299,9 @@ def crisis_banner_clear() -> None:
 
 def subscriptions_of(user) -> QuerySet[Subscription]:
     return (
-        Subscription.objects.filter(user=user).select_related("commune").order_by("commune__sort_name")
+        Subscription.objects.filter(user=user)
+        .select_related("commune")
+        .order_by("commune__sort_name")
     )
 
 

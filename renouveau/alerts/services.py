@@ -401,7 +401,8 @@ def _tell_signal_reporters(alert: Alert, *, now) -> int:
                 _signal_reporter_email,
                 to=reporter.email,
                 context={
-                    "headline": alert.headline,
+                    # Their e-mail goes out in their account's language: so does the headline.
+                    "headline": alert.texts(reporter.language or "fr").headline,
                     "area_desc": alert.area_desc,
                     "url": url,
                     "signal_ids": signal_ids,

@@ -172,3 +172,49 @@ def test_crisis_cell_drafts_an_alert_from_a_warning_signal(browse, personas, mar
     browse.goto(f"/reserve-citoyenne/vigie/signalements/{signal.pk}/")
     expect(page.locator("#alertes + ul")).to_contain_text("Ruissellement aux Aygalades")
     browse.check()
+
+
+def test_an_alert_with_an_english_version_read_by_an_english_visitor(browse, personas, marseille):
+    """The crisis cell fills the optional English fieldset (the English headline is required
+    with any English text: a French error first); a visitor who switches to English reads the
+    English texts; a French text shown in English is marked lang="fr". Accessible pages."""
+    page = browse.page
+    browse.login(personas["crisis_agent"])
+    browse.goto("/alertes/cellule/nouvelle/")
+    expect(page.locator("#english-version legend")).to_have_text("Version anglaise (facultative)")
+    page.select_option("#id_status", "Actual")
+    page.select_option("#id_risk", "flood")
+    page.select_option("#id_category", "Met")
+    page.fill("#id_event", "Crue de l'Huveaune")
+    page.fill("#id_headline", "Crue de l'Huveaune")
+    page.fill("#id_description", "L'Huveaune déborde en aval d'Aubagne.")
+    page.fill("#id_instruction", "Montez à l'étage.")
+    page.select_option("#id_urgency", "Immediate")
+    page.select_option("#id_severity", "Moderate")
+    page.select_option("#id_certainty", "Observed")
+    page.select_option("#id_communes", [str(marseille.pk)])
+    page.fill("#id_instruction_en", "Go upstairs.")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    browse.check()
+    expect(page.locator("#id_headline_en_error")).to_contain_text("titre en anglais")
+    page.fill("#id_headline_en", "Huveaune river flood")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    alert = Alert.objects.get()
+    assert alert.headline_en == "Huveaune river flood"
+    page.click("text=Publier l'alerte")
+    page.wait_for_load_state()
+
+    page.context.clear_cookies()
+    browse.goto(f"/alertes/{alert.pk}/")
+    page.select_option("#language-select", "en")
+    page.click(".lang-switch button")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en"
+    expect(page.locator("h1")).to_have_text("Huveaune river flood")
+    expect(page.locator(".instruction")).to_contain_text("Go upstairs.")
+    expect(page.locator("#situation + p")).to_have_attribute("lang", "fr")
+    browse.check()
+    browse.goto("/alertes/")
+    expect(page.locator(".alert-card h3")).to_have_text("Huveaune river flood")

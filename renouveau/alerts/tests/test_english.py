@@ -342,3 +342,41 @@ def test_an_update_dropping_a_commune_tells_english_subscribers_in_english(
     (message,) = [m for m in mail.outbox if m.to == [english.email]]
     assert "Huveaune river flood" in message.subject
     assert "Crue de l'Huveaune" not in message.subject
+
+
+# ----------------------------------------------------------------------------- banner, reporters
+
+
+def test_the_crisis_banner_shows_the_english_texts_in_english(client, crisis, marseille):
+    published_alert(crisis, [marseille], severity="Extreme", **ENGLISH)
+    published_alert(crisis, [marseille], severity="Severe", headline="Canicule")
+    home = client.get("/", **EN).content.decode()
+    banner = home.split('class="situation-banner', 1)[1].split("</div>", 1)[0]
+    assert ">Huveaune river flood</a>" in banner
+    assert "Go upstairs. Do not take your car." in banner
+    assert '<a href="' in banner and 'lang="fr">Canicule</a>' in banner
+    other = client.get(reverse("alerts:exercise_list"), **EN).content.decode()
+    assert "Huveaune river flood</strong>" in other.split('class="situation-banner', 1)[1]
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    banner = french.split('class="situation-banner', 1)[1].split("</div>", 1)[0]
+    assert "Crue de l&#x27;Huveaune</a>" in banner and "Huveaune river flood" not in banner
+
+
+def test_an_english_speaking_reporter_is_told_with_the_english_headline(
+    personas, crisis, marseille
+):
+    from renouveau.reserve.tests.factories import make_signal
+    from renouveau.territories.models import Commune
+
+    aubagne = Commune.objects.get(insee="13005")
+    reporter = personas["resident"]
+    reporter.language = "en"
+    reporter.save()
+    signal = make_signal(reporter, commune=aubagne, category="flood", description="Ça déborde.")
+    draft = services.alert_create(
+        actor=crisis, data=alert_data([aubagne], **ENGLISH), signals=[signal]
+    )
+    mail.outbox.clear()
+    services.alert_publish(actor=crisis, alert=draft)
+    (message,) = [m for m in mail.outbox if m.to == [reporter.email] and "alert" in m.subject]
+    assert "Huveaune river flood" in message.body
