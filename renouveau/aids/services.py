@@ -498,11 +498,57 @@ def alert_subscribe(
         template = "alert_change"
     context = {"alert": alert, **_alert_urls(alert)}
     if template == "alert_change":
-        # Written in the alert's current language (the one its owner confirmed): the e-mail
-        # goes to the owner, who may not be the person who asked.
-        context["pending_frequency"] = AidAlert.Frequency(frequency).label
-        context["pending_language"] = dict(LANGUAGES)[language]
+        context.update(_pending_change_labels(alert))
     _alert_email_on_commit(alert, template, context)
+    return alert
+
+
+def _pending_change_labels(alert: AidAlert) -> dict[str, Any]:
+    """The pending change as the "confirm the change" e-mail says it. Written in the alert's
+    current language (the one its owner confirmed): the e-mail goes to the owner, who may not
+    be the person who asked."""
+    return {
+        "pending_frequency": AidAlert.Frequency(alert.pending_frequency or alert.frequency).label,
+        "pending_language": dict(LANGUAGES)[alert.pending_language or alert.language],
+    }
+
+
+def _locked_pending(alert: AidAlert) -> AidAlert:
+    alert = AidAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.unsubscribed_at is not None:
+        raise ValidationError(_("Cette alerte a été désactivée. Créez-en une nouvelle."))
+    if not alert.has_pending_change:
+        raise ValidationError(_("Aucune modification de cette alerte n'attend de confirmation."))
+    return alert
+
+
+@transaction.atomic
+def alert_pending_resend(*, alert: AidAlert) -> AidAlert:
+    """Send again the e-mail that confirms the pending change (from the alert's page, reached
+    by its token: the e-mail goes to the alert's own address, never elsewhere)."""
+    alert = _locked_pending(alert)
+    context = {"alert": alert, **_alert_urls(alert), **_pending_change_labels(alert)}
+    _alert_email_on_commit(alert, "alert_change", context)
+    log_action(actor=None, action="aids.alert_change_resent", obj=alert)
+    return alert
+
+
+@transaction.atomic
+def alert_pending_cancel(*, alert: AidAlert) -> AidAlert:
+    """Drop the pending change: the alert stays as it is."""
+    alert = _locked_pending(alert)
+    dropped = {"frequency": alert.pending_frequency, "language": alert.pending_language}
+    alert.pending_frequency = alert.pending_language = ""
+    alert.pending_requested_at = None
+    alert.save(
+        update_fields=[
+            "pending_frequency",
+            "pending_language",
+            "pending_requested_at",
+            "updated_at",
+        ]
+    )
+    log_action(actor=None, action="aids.alert_change_cancelled", obj=alert, data=dropped)
     return alert
 
 

@@ -258,9 +258,35 @@ def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("aids-alert-manage", limit=20, period=3600)
 def alert_manage(request: HttpRequest, token: str) -> HttpResponse:
-    """Change the frequency or the language of an alert from its page (the e-mail's token)."""
+    """Change the frequency or the language of an alert from its page (the e-mail's token),
+    or, with ``modification=renvoyer|annuler``, resend or cancel a change waiting for
+    confirmation."""
     alert = _alert_or_404(request, token, _("Ce lien n'est pas valable."))
+    pending = request.POST.get("modification")
+    if pending is not None:
+        if pending == "renvoyer":
+            service = services.alert_pending_resend
+            message = _("Le lien de confirmation de la modification est renvoyé à %(email)s.") % {
+                "email": alert.email
+            }
+        elif pending == "annuler":
+            service = services.alert_pending_cancel
+            message = _("La modification en attente est annulée : votre alerte reste telle quelle.")
+        else:
+            return render(
+                request,
+                "aids/alert_done.html",
+                {"message": _("Action inconnue : revenez à la page de votre alerte.")},
+                status=400,
+            )
+        try:
+            service(alert=alert)
+        except ValidationError as exc:
+            return render(request, "aids/alert_done.html", {"message": exc.messages[0]}, status=400)
+        messages.success(request, message)
+        return redirect("aids:alert_unsubscribe", token=alert.token)
     form = AlertSettingsForm(data=request.POST)
     if not form.is_valid():
         return _alert_page(request, alert, form=form, status=400)
