@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renouveau.core.services import log_action
+from renouveau.core.slugs import insert_with_free_slug
 from renouveau.core.spreadsheet import safe_cell
 
 from .models import Aid, AidType, Audience, Funder
@@ -519,12 +520,15 @@ def aids_import_csv(*, actor, owner: Funder, raw: bytes, dry_run: bool) -> Impor
             if aid is None:
                 aid = Aid(status=Aid.Status.DRAFT, **data)
                 aid.slug = _unique_slug(aid.title)
+                # Another transaction may take the slug between the check and the insert:
+                # the insert decides, and a lost race takes the next free one.
+                insert_with_free_slug(aid, next_slug=lambda title=aid.title: _unique_slug(title))
                 report.created += 1
             else:
                 for name, value in data.items():
                     setattr(aid, name, value)
+                aid.save()
                 report.updated += 1
-            aid.save()
             for name, values in m2m.items():
                 getattr(aid, name).set(values)
             touched.append(aid.pk)

@@ -311,9 +311,11 @@ def aids_load(*, path: Path | None = None, actor=None) -> tuple[int, int]:
         aid = Aid.objects.filter(external_id=item["external_id"]).first()
         is_new = aid is None
         if is_new:
+            # The file's slug when free, else the next free one (an agent's aid may hold it).
+            wanted = item.get("slug") or item["title"]
             aid = Aid(
                 external_id=item["external_id"],
-                slug=item.get("slug") or _unique_slug(item["title"]),
+                slug=_unique_slug(wanted),
                 status=Aid.Status.PUBLISHED,
                 published_at=timezone.now(),
             )
@@ -333,8 +335,14 @@ def aids_load(*, path: Path | None = None, actor=None) -> tuple[int, int]:
         aid.deliberation_reference = item.get("deliberation_reference") or (
             deliberation.full_reference or deliberation.number if deliberation else ""
         )
-        aid.full_clean(exclude=["search_text", "search_extra", "search_vector", "search_head"])
-        aid.save()
+        aid.full_clean(
+            exclude=["slug", "search_text", "search_extra", "search_vector", "search_head"]
+        )
+        if is_new:
+            # Another transaction may take the slug between the check and the insert.
+            insert_with_free_slug(aid, next_slug=lambda wanted=wanted: _unique_slug(wanted))
+        else:
+            aid.save()
         aid.funders.set([funders[s] for s in item.get("funders", [item["owner"]])])
         aid.instructing_bodies.set([funders[s] for s in item.get("instructing_bodies", [])])
         aid.territories.set(Territory.objects.filter(code__in=item.get("territories", [])))
