@@ -30,6 +30,8 @@ def export_calls(sender, user, **kwargs):
                     "appel": s.call.title,
                     "titre": s.title,
                     "description": s.description,
+                    "beneficiaires": s.beneficiaries,
+                    "adresse": s.address,
                     "commune": s.commune.name,
                     "cout_estime": str(s.estimated_cost),
                     "statut": s.status,
