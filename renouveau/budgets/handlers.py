@@ -10,9 +10,15 @@ from renouveau.accounts.signals import personal_data_requested, user_erased
 
 @receiver(personal_data_requested)
 def export_ballots(sender, user, **kwargs):
+    from renouveau.calls.models import Submission
+
     from .models import Ballot
 
-    ballots = Ballot.objects.filter(voter=user).select_related("envelope", "envelope__call")
+    ballots = list(Ballot.objects.filter(voter=user).select_related("envelope", "envelope__call"))
+    # The choices are submission ids: the export names the projects too, so that a person
+    # reads what they voted for.
+    ids = {int(pk) for b in ballots for pk in b.choices if str(pk).isdigit()}
+    titles = dict(Submission.objects.filter(pk__in=ids).values_list("pk", "title"))
     return (
         "budget_participatif",
         {
@@ -21,6 +27,11 @@ def export_ballots(sender, user, **kwargs):
                     "appel": b.envelope.call.title,
                     "enveloppe": b.envelope.name,
                     "choix": b.choices,
+                    "projets": [
+                        titles[int(pk)]
+                        for pk in b.choices
+                        if str(pk).isdigit() and int(pk) in titles
+                    ],
                     "modifie_le": b.updated_at.isoformat(),
                 }
                 for b in ballots
