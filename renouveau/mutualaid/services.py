@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
@@ -538,6 +539,21 @@ def personal_data(*, user) -> dict[str, Any]:
             for r in Report.objects.filter(reporter=user)
         ],
         "blocked_users": Block.objects.filter(blocker=user).count(),
+        # Initiatives belong to their organisation (they stay at erasure) but the person wrote
+        # them, sometimes with their own contact in « how to join ».
+        "initiatives_created": [
+            {
+                "id": i.pk,
+                "organisation": i.organisation.name,
+                "title": i.title,
+                "description": i.description,
+                "place": i.place,
+                "schedule": i.schedule,
+                "how_to_join": i.how_to_join,
+                "created_at": i.created_at.isoformat(),
+            }
+            for i in Initiative.objects.filter(created_by=user).select_related("organisation")
+        ],
     }
 
 
@@ -557,6 +573,31 @@ def personal_data_erase(*, user) -> None:
         status__in=[Match.Status.PROPOSED, Match.Status.ACCEPTED]
     ).update(status=Match.Status.CANCELLED, updated_at=now)
     Match.objects.filter(proposed_by=user).update(note="")  # free text, like the messages
+    # The audit lines about the person's messages named them by their first words: they go
+    # with the messages (the line stays, « Message n° … »).
+    from renouveau.core.models import AuditLog
+
+    message_type = ContentType.objects.get_for_model(Message)
+    for pk in Message.objects.filter(sender=user).values_list("pk", flat=True):
+        AuditLog.objects.filter(content_type=message_type, object_id=str(pk)).update(
+            object_repr=f"Message n° {pk}"
+        )
     Message.objects.filter(sender=user).delete()
+    # An initiative belongs to its organisation and stays; the addresses of the person who
+    # wrote it (often given in « how to join ») go from its texts.
+    addresses = {user.email.lower()} | {
+        a.lower() for a in user.emailaddress_set.values_list("email", flat=True)
+    }
+    for initiative in Initiative.objects.filter(created_by=user):
+        changed = []
+        for name in ("description", "place", "schedule", "how_to_join"):
+            text = getattr(initiative, name)
+            for address in addresses:
+                text = re.sub(re.escape(address), "…", text, flags=re.IGNORECASE)
+            if text != getattr(initiative, name):
+                setattr(initiative, name, text)
+                changed.append(name)
+        if changed:
+            initiative.save(update_fields=[*changed, "updated_at"])
     Block.objects.filter(Q(blocker=user) | Q(blocked=user)).delete()
     Report.objects.filter(reporter=user).update(details="")
