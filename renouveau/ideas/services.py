@@ -346,6 +346,10 @@ def personal_data(*, user) -> dict[str, Any]:
             {"date": f.created_at.isoformat(), "reason": f.reason, "details": f.details}
             for f in Flag.objects.filter(reporter=user)
         ],
+        # An agent's assignments: the ideas of these services are routed to them.
+        "routing_rules": list(
+            RoutingRule.objects.filter(agents=user).order_by("pk").values_list("service", flat=True)
+        ),
     }
 
 
@@ -357,3 +361,5 @@ def personal_data_erase(*, user) -> None:
         idea.photo.delete(save=False)
     Idea.objects.filter(author=user).update(photo="", place="", latitude=None, longitude=None)
     Flag.objects.filter(reporter=user).update(details="")
+    # An erased agent receives no routed idea any more (their address is a tombstone's).
+    RoutingRule.agents.through.objects.filter(user_id=user.pk).delete()
