@@ -41,6 +41,18 @@ def export_aid_alerts(sender, user, **kwargs):
     )
 
 
+@receiver(personal_data_requested)
+def export_funder_memberships(sender, user, **kwargs):
+    """An agent's attachment to the funders whose aids they edit (erased with the account)."""
+    from .models import FunderMembership
+
+    memberships = FunderMembership.objects.filter(user=user).select_related("funder")
+    return (
+        "aid_funders",
+        [{"funder": m.funder.name, "role": m.role} for m in memberships.order_by("pk")],
+    )
+
+
 @receiver(user_erased)
 def erase_aid_alerts(sender, user, **kwargs):
     from .models import AidAlert, FunderMembership
