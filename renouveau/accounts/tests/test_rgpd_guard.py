@@ -362,6 +362,9 @@ def test_a_new_model_linking_a_person_without_a_decision_fails_with_what_to_do()
         class Meta:
             app_label = "accounts"
 
+        def __str__(self) -> str:
+            return "pétition"
+
     message = undecided_links([Petition])
     assert "accounts.Petition.signed_by" in message
     assert "personal_data_requested" in message and "KEPT" in message
