@@ -48,6 +48,11 @@ class AlertSerializer(serializers.ModelSerializer):
             "headline",
             "description",
             "instruction",
+            # The optional English version ("" when none was written).
+            "event_en",
+            "headline_en",
+            "description_en",
+            "instruction_en",
             "effective",
             "onset",
             "expires",

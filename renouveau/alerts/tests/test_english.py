@@ -380,3 +380,26 @@ def test_an_english_speaking_reporter_is_told_with_the_english_headline(
     services.alert_publish(actor=crisis, alert=draft)
     (message,) = [m for m in mail.outbox if m.to == [reporter.email] and "alert" in m.subject]
     assert "Huveaune river flood" in message.body
+
+
+def test_the_api_gives_the_english_version(client, crisis, marseille):
+    published_alert(crisis, [marseille], **ENGLISH)
+    published_alert(crisis, [marseille], headline="Canicule")
+    rows = {r["headline"]: r for r in client.get("/api/v1/alerts/").json()["results"]}
+    assert rows["Crue de l'Huveaune"]["headline_en"] == "Huveaune river flood"
+    assert rows["Crue de l'Huveaune"]["instruction_en"] == ENGLISH["instruction_en"]
+    assert rows["Canicule"]["headline_en"] == ""
+
+
+def test_the_demo_storm_alerts_have_an_english_version(client, territories):
+    from renouveau.alerts import demo
+
+    demo.load()
+    storm = Alert.objects.get(identifier="demo-alerte-orages-maj")
+    body = client.get(reverse("alerts:cap", args=[storm.pk])).content
+    validate_cap(body)
+    root = ET.fromstring(body)  # noqa: S314 (our own output)
+    assert [i.findtext(f"{CAP}language") for i in root.findall(f"{CAP}info")] == [
+        "fr-FR",
+        "en-GB",
+    ]
