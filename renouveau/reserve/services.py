@@ -911,7 +911,15 @@ def personal_data_erase(*, user) -> None:
         # person (``object_repr`` was their public name).
         anonymous = _("Réserviste n° %(number)d (compte supprimé)") % {"number": volunteer.pk}
         entry = log_action(actor=None, action="reserve.volunteer_erased", obj=volunteer)
-        AuditLog.objects.filter(
+        about = AuditLog.objects.filter(
             content_type=entry.content_type, object_id=str(volunteer.pk)
-        ).update(object_repr=anonymous)
+        )
+        about.update(object_repr=anonymous)
+        # What agents wrote about the person (a distinction's citation, the reason of a status)
+        # is their data too: the lines keep what happened, not those texts.
+        from django.db.models import Q
+
+        for line in about.filter(Q(data__has_key="citation") | Q(data__has_key="reason")):
+            kept = {k: v for k, v in line.data.items() if k not in ("citation", "reason")}
+            AuditLog.objects.filter(pk=line.pk).update(data=kept)
     Signal.objects.filter(reporter=user).update(reporter=None)
