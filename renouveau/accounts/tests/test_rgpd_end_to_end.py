@@ -205,6 +205,19 @@ def _take_part_everywhere(world, marseille) -> dict:
     volunteer = make_volunteer(me, communes=[marseille], phone=PHONE)
     volunteer.availability_note = f"Joindre {NAME} le soir"
     volunteer.save()
+    # Agents write about the volunteer: a status's reason and a distinction naming them.
+    for status in ("suspended", "active"):
+        reserve.volunteer_set_status(
+            actor=world["agent"],
+            volunteer=volunteer,
+            status=status,
+            reason=f"Échange avec {NAME} au téléphone",
+        )
+    reserve.volunteer_distinguish(
+        actor=world["agent"],
+        volunteer=volunteer,
+        citation=f"{NAME} a porté de l'eau à tout l'immeuble.",
+    )
     reserve.mission_signup(volunteer=volunteer, mission=world["mission"])
     make_signal(me, commune=marseille, description="L'eau monte devant chez moi.")
     # Governance: a meeting registration and a candidacy to the citizens' draw.
