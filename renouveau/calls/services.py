@@ -246,11 +246,36 @@ def _send_invitation(invitation: CoauthorInvitation, inviter) -> None:
         "expires_at": invitation.expires_at,
     }
     address = invitation.email
-    # To the address in every case, in the language of its account when it has one: what
-    # happens does not depend on whether the address is known.
+    # To the address in every case, in the language of its account when it has one (its
+    # main address or another verified one): what happens does not depend on whether the
+    # address is known.
+    language = address_account_language(address)
     transaction.on_commit(
-        lambda: email_enqueue(to=address, template="calls/emails/invitation", context=context)
+        lambda: email_enqueue(
+            to=address, template="calls/emails/invitation", context=context, language=language
+        )
     )
+
+
+def address_account_language(address: str) -> str | None:
+    """The e-mail language of the account an address belongs to — its ``User.email``, or
+    one of its verified allauth addresses — ``None`` (the site's language) without one."""
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(erased_at__isnull=True)
+    owner = users.filter(email__iexact=address).first()
+    if owner is None:
+        owner = users.filter(
+            pk__in=EmailAddress.objects.filter(email__iexact=address, verified=True).values(
+                "user_id"
+            )
+        ).first()
+    if owner is None:
+        return None
+    known = {code for code, _label in settings.LANGUAGES}
+    return owner.language if owner.language in known else settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -654,6 +679,10 @@ def submission_merge(
 
 @transaction.atomic
 def comment_create(*, author, submission: Submission, body: str) -> Comment:
+    """Comment on a submitted project: a signed-in, active account, while its call is open
+    for comments (submission to the end of the vote), checked here as in the view."""
+    if author is None or not author.has_perm("calls.comment", submission):
+        raise PermissionDenied(_("Les commentaires sont fermés pour cet appel."))
     body = body.strip()
     if not body:
         raise ValidationError({"body": _("Le commentaire est vide.")})

@@ -105,7 +105,9 @@ def call_index(request: HttpRequest) -> HttpResponse:
 def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     call = _call_or_404(request, slug)
     envelopes = list(
-        call.envelopes.select_related("territory", "workstream").order_by("territory__sort_name", "id")
+        call.envelopes.select_related("territory", "workstream").order_by(
+            "territory__sort_name", "id"
+        )
     )
     counts = {
         row["status"]: row["n"] for row in call.submissions.values("status").annotate(n=Count("id"))
