@@ -73,13 +73,45 @@ class FastGetUserMixin:
         return user if self.user_can_authenticate(user) else None
 
 
-class ModelBackend(FastGetUserMixin, DjangoModelBackend):
-    """Django's model backend (e-mail and password, permissions), cheaper ``get_user``."""
+class AccessCacheMixin:
+    """Model permissions read with the roles in one query (``User.load_access``) the first
+    time a request's user is asked for them, instead of two queries of their own (the user's
+    and the groups' permissions) beside the roles' one. The result is kept on the user object,
+    in the attributes Django's ``ModelBackend`` caches them in, so it lives for one request."""
+
+    @staticmethod
+    def _load(user_obj, obj) -> None:
+        if (
+            obj is None
+            and user_obj.is_active
+            and not user_obj.is_anonymous
+            and not user_obj.is_superuser
+            and not hasattr(user_obj, "_perm_cache")
+            and hasattr(user_obj, "load_access")
+        ):
+            user_obj.load_access()
+
+    def get_user_permissions(self, user_obj, obj=None):
+        self._load(user_obj, obj)
+        return super().get_user_permissions(user_obj, obj)
+
+    def get_group_permissions(self, user_obj, obj=None):
+        self._load(user_obj, obj)
+        return super().get_group_permissions(user_obj, obj)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        self._load(user_obj, obj)
+        return super().get_all_permissions(user_obj, obj)
 
 
-class AuthenticationBackend(FastGetUserMixin, AllauthBackend):
+class ModelBackend(AccessCacheMixin, FastGetUserMixin, DjangoModelBackend):
+    """Django's model backend (e-mail and password, permissions), cheaper ``get_user``;
+    permissions read with the roles (``AccessCacheMixin``)."""
+
+
+class AuthenticationBackend(AccessCacheMixin, FastGetUserMixin, AllauthBackend):
     """allauth's backend (what a login through the site stores in the session), cheaper
-    ``get_user``."""
+    ``get_user``; permissions read with the roles (``AccessCacheMixin``)."""
 
 
 class RulesBackend(ObjectPermissionBackend):

@@ -102,11 +102,94 @@ class User(AbstractUser):
     def get_short_name(self) -> str:
         return self.public_name
 
+    # Cached on this object by load_access(); forget_access() drops them.
+    _ACCESS_CACHES = (
+        "_role_names",
+        "_agent_commune_ids",
+        "_user_perm_cache",
+        "_group_perm_cache",
+        "_perm_cache",
+    )
+
+    def load_access(self) -> None:
+        """Read, in one query, what permission checks ask of this account: its roles (group
+        names), the communes it manages as a commune agent, and its Django model permissions
+        (its own and its groups'), then keep them on this object.
+
+        A request's user is a fresh object read from the session on every request, so what is
+        kept here lives for one request and never reaches another user; a role changed by
+        another request shows on the next one. ``role_grant``/``role_revoke`` forget it on the
+        object they change. Django's ``ModelBackend`` reads the same ``_user_perm_cache``,
+        ``_group_perm_cache`` and ``_perm_cache`` attributes (``accounts.backends``), so the
+        rules' role predicates and the model permissions share this one query instead of three.
+        A superuser's permissions are left to Django (every permission, read when asked)."""
+        if not self.pk:
+            self._role_names, self._agent_commune_ids = set(), frozenset()
+            return
+        from django.contrib.auth.models import Permission
+        from django.db.models import CharField, F, Value
+        from django.db.models.functions import Cast
+
+        def kind(letter: str):
+            return Value(letter, output_field=CharField())
+
+        rows = (
+            Group.objects.filter(user=self)
+            .order_by()
+            .annotate(k=kind("r"), a=F("name"), b=kind(""))
+            .values_list("k", "a", "b")
+            .union(
+                User.agent_communes.through.objects.filter(user_id=self.pk)
+                .order_by()
+                .annotate(k=kind("c"), a=Cast("commune_id", CharField()), b=kind(""))
+                .values_list("k", "a", "b"),
+                Permission.objects.filter(user=self)
+                .order_by()
+                .annotate(k=kind("u"), a=F("content_type__app_label"), b=F("codename"))
+                .values_list("k", "a", "b"),
+                Permission.objects.filter(group__user=self)
+                .order_by()
+                .annotate(k=kind("g"), a=F("content_type__app_label"), b=F("codename"))
+                .values_list("k", "a", "b"),
+                all=True,
+            )
+        )
+        roles, communes, own, grouped = set(), set(), set(), set()
+        for k, a, b in rows:
+            if k == "r":
+                roles.add(a)
+            elif k == "c":
+                communes.add(int(a))
+            elif k == "u":
+                own.add(f"{a}.{b}")
+            else:
+                grouped.add(f"{a}.{b}")
+        self._role_names = roles
+        self._agent_commune_ids = frozenset(communes)
+        if not self.is_superuser:
+            self._user_perm_cache = own
+            self._group_perm_cache = grouped
+            self._perm_cache = own | grouped
+
+    def forget_access(self) -> None:
+        """Drop what load_access() kept (after changing this object's roles or communes)."""
+        for name in self._ACCESS_CACHES:
+            self.__dict__.pop(name, None)
+
     def role_names(self) -> set[str]:
         cached = getattr(self, "_role_names", None)
         if cached is None:
-            cached = set(self.groups.values_list("name", flat=True)) if self.pk else set()
-            self._role_names = cached
+            self.load_access()
+            cached = self._role_names
+        return cached
+
+    def agent_commune_ids(self) -> frozenset[int]:
+        """The ids of the communes this account manages as a commune agent (cached with the
+        roles, see load_access)."""
+        cached = getattr(self, "_agent_commune_ids", None)
+        if cached is None:
+            self.load_access()
+            cached = self._agent_commune_ids
         return cached
 
     def has_role(self, role: Role) -> bool:

@@ -52,14 +52,14 @@ def role_grant(*, actor: User | None, user: User, role: Role) -> None:
     if role in STAFF_ROLES and not user.is_staff:  # agents and moderators use the back office
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    user.__dict__.pop("_role_names", None)
+    user.forget_access()
     log_action(actor=actor, action="accounts.role_granted", obj=user, data={"role": role.value})
 
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, user: User, role: Role) -> None:
     user.groups.remove(*Group.objects.filter(name=role.value))
-    user.__dict__.pop("_role_names", None)
+    user.forget_access()
     log_action(actor=actor, action="accounts.role_revoked", obj=user, data={"role": role.value})
 
 
@@ -129,6 +129,7 @@ def user_erase(*, user: User) -> None:
     Membership.objects.filter(user=user).delete()
     user.groups.clear()
     user.agent_communes.clear()
+    user.forget_access()
     user.email = f"supprime-{uuid.uuid4().hex}@invalid"
     user.display_name = ""
     user.commune = None
