@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.contrib import messages
@@ -109,8 +110,21 @@ def _indicator_charts(project: Project):
     return result
 
 
+@functools.cache
+def _budget_link() -> tuple[str, ...]:
+    """``("participatory_budget",)`` when the budgets app is installed (it depends on
+    monitoring, never the reverse), else nothing to join."""
+    names = {rel.name for rel in Project._meta.related_objects if rel.one_to_one}
+    return ("participatory_budget",) if "participatory_budget" in names else ()
+
+
 def _project_page(user, slug: str) -> dict | None:
-    project = project_detail_queryset(user=user).filter(slug=slug).first()
+    # The participatory budget's winner this project is (budgets.TrackedProject.plan_project,
+    # a reverse one-to-one read by the template): joined here, so it is cached with the page
+    # instead of costing a query of its own on every view.
+    project = (
+        project_detail_queryset(user=user).select_related(*_budget_link()).filter(slug=slug).first()
+    )
     if project is None:
         return None
     spendings = list(project.spendings.all())

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from renouveau.budgets.tests.test_budgets import _vote_scenario, voting  # noqa: F401
 from renouveau.core.services import log_action
 from renouveau.monitoring import services
 from renouveau.plan.models import Target, Workstream
@@ -92,9 +93,9 @@ def test_project_page_queries_and_changes_show_at_once(
     project = projects[3]
     client.force_login(resident)
     assert client.get(project.get_absolute_url()).status_code == 200
-    # session, user, roles, the ideas taken up; up to three more for the follow button and
-    # the participatory budget link
-    with django_assert_max_num_queries(7):
+    # session, user, roles, the ideas taken up; up to two more for the follow button (the
+    # participatory budget link is read with the cached project)
+    with django_assert_max_num_queries(6):
         page = client.get(project.get_absolute_url()).content.decode()
     assert page.count('role="img"') == 2 and "Mettre à jour le suivi" not in page
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,3 +126,29 @@ def test_project_page_hides_unpublished_projects_even_when_cached_for_agents(
     assert client.get(secret.get_absolute_url()).status_code == 404
     client.logout()
     assert client.get(secret.get_absolute_url()).status_code == 404
+
+
+def test_a_winners_project_page_reads_its_budget_link_with_the_cached_project(
+    voting,
+    marseille,
+    client,
+    resident,
+    django_assert_max_num_queries,  # noqa: F811
+):
+    from django.urls import reverse
+
+    from renouveau.budgets import services as budget_services
+    from renouveau.budgets.models import TrackedProject
+    from renouveau.calls.models import Phase
+    from renouveau.calls.tests.factories import move_call
+
+    call, _envelope, _projects = _vote_scenario(voting, marseille)
+    move_call(call, Phase.RESULTS)
+    budget_services.results_compute(call=call)
+    winner = TrackedProject.objects.select_related("plan_project").first()
+    url = winner.plan_project.get_absolute_url()
+    link = reverse("budgets:tracked", args=[winner.pk])
+    client.force_login(resident)
+    assert link in client.get(url).content.decode()
+    with django_assert_max_num_queries(6):  # as any project page: the link costs no query
+        assert link in client.get(url).content.decode()
