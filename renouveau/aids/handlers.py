@@ -55,8 +55,20 @@ def export_funder_memberships(sender, user, **kwargs):
 
 @receiver(user_erased)
 def erase_aid_alerts(sender, user, **kwargs):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from renouveau.core.models import AuditLog
+
     from .models import AidAlert, FunderMembership
 
-    AidAlert.objects.filter(user=user).delete()
-    AidAlert.objects.filter(email__iexact=user.email).delete()
+    alerts = AidAlert.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    # The audit lines about these alerts stay (what happened) without their title, which the
+    # person wrote (« Aides vélo de … »).
+    alert_type = ContentType.objects.get_for_model(AidAlert)
+    for pk in alerts.values_list("pk", flat=True):
+        AuditLog.objects.filter(content_type=alert_type, object_id=str(pk)).update(
+            object_repr=f"Alerte n° {pk}"
+        )
+    alerts.delete()
     FunderMembership.objects.filter(user=user).delete()
