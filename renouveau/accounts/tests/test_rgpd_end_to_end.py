@@ -123,7 +123,7 @@ def _take_part_everywhere(world, marseille) -> dict:
             "description": "Des bacs de culture sur la place.",
             "category": "green",
             "commune": marseille,
-            "place": "12 rue du Refuge",
+            "place": f"12 rue du Refuge, chez {NAME}",
         },
     )
     other_idea = ideas.idea_create(
@@ -141,7 +141,10 @@ def _take_part_everywhere(world, marseille) -> dict:
     )
     ideas.idea_support(user=me, idea=other_idea)
     ideas.flag_create(
-        reporter=me, target=other_idea, reason="other", details="Mon voisin du 3e étage le sait."
+        reporter=me,
+        target=other_idea,
+        reason="other",
+        details=f"Mon voisin du 3e étage le sait, {NAME}, {PHONE}.",
     )
     # Mutual aid: an offer with a phone and an address, a proposal, a message, a testimony,
     # a report, a block.
@@ -199,7 +202,11 @@ def _take_part_everywhere(world, marseille) -> dict:
     published_alert(world["crisis_agent"], [marseille])
     # Aids: a saved search with e-mail alerts.
     aids.alert_subscribe(
-        email=EMAIL, query={"q": "vélo"}, frequency="weekly", title="Aides vélo", user=me
+        email=EMAIL,
+        query={"q": "vélo"},
+        frequency="weekly",
+        title=f"Aides vélo de {NAME}",
+        user=me,
     )
     # Citizen reserve: a volunteer with a phone, a mission, a warning signal.
     volunteer = make_volunteer(me, communes=[marseille], phone=PHONE)
