@@ -403,3 +403,10 @@ def test_the_demo_storm_alerts_have_an_english_version(client, territories):
         "fr-FR",
         "en-GB",
     ]
+
+
+def test_the_english_list_links_the_english_feed(client):
+    english = client.get(reverse("alerts:index"), **EN).content.decode()
+    assert f'href="{reverse("alerts:feed")}?lang=en"' in english
+    french = client.get(reverse("alerts:index"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f'href="{reverse("alerts:feed")}"' in french
