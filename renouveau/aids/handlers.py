@@ -7,11 +7,23 @@ from django.dispatch import receiver
 from renouveau.accounts.signals import personal_data_requested, user_erased
 
 
-@receiver(personal_data_requested)
-def export_aid_alerts(sender, user, **kwargs):
+def _alerts_of(user):
+    """The person's alerts: saved while signed in, or to one of their addresses (the account's
+    and the other verified ones) while signed out."""
+    from django.db.models import Q
+
     from .models import AidAlert
 
-    alerts = AidAlert.objects.filter(user=user).order_by("created_at")
+    addresses = {user.email.lower()} | {
+        address.lower()
+        for address in user.emailaddress_set.filter(verified=True).values_list("email", flat=True)
+    }
+    return AidAlert.objects.filter(Q(user=user) | Q(email__in=addresses))
+
+
+@receiver(personal_data_requested)
+def export_aid_alerts(sender, user, **kwargs):
+    alerts = _alerts_of(user).order_by("created_at")
     return (
         "aid_alerts",
         [
@@ -56,13 +68,12 @@ def export_funder_memberships(sender, user, **kwargs):
 @receiver(user_erased)
 def erase_aid_alerts(sender, user, **kwargs):
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
 
     from renouveau.core.models import AuditLog
 
     from .models import AidAlert, FunderMembership
 
-    alerts = AidAlert.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    alerts = _alerts_of(user)
     # The audit lines about these alerts stay (what happened) without their title, which the
     # person wrote (« Aides vélo de … »).
     alert_type = ContentType.objects.get_for_model(AidAlert)
