@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(
 EMAIL = "zephyrine.quillebeuf.rgpd@example.org"
 NAME = "Zéphyrine Quillebeuf"
 SURNAME = "Quillebeuf"
+WORK_EMAIL = "zephyrine.quillebeuf.travail@example.org"
 PHONE = "06 47 19 83 52"
 PHONE_DIGITS = "0647198352"
 NEEDLES = (EMAIL, SURNAME, PHONE, PHONE_DIGITS, "zephyrine.quillebeuf")
@@ -208,6 +209,9 @@ def _take_part_everywhere(world, marseille) -> dict:
         title=f"Aides vélo de {NAME}",
         user=me,
     )
+    # ... and one saved while signed out, to their second (verified) address.
+    EmailAddress.objects.create(user=me, email=WORK_EMAIL, verified=True, primary=False)
+    aids.alert_subscribe(email=WORK_EMAIL, query={"q": "emploi"}, frequency="daily")
     # Citizen reserve: a volunteer with a phone, a mission, a warning signal.
     volunteer = make_volunteer(me, communes=[marseille], phone=PHONE)
     volunteer.availability_note = f"Joindre {NAME} le soir"
@@ -319,6 +323,7 @@ def test_a_resident_active_everywhere_is_exported_then_erased_without_a_trace(
         "Aide pour ma mère",  # mutual-aid request
         f"Mme {SURNAME} mère",  # its beneficiary
         "Repair café du Panier",  # initiative
+        WORK_EMAIL,  # the aid alert saved while signed out
         "Bancs",  # co-authored project
         "Convention 2026",  # candidacy
         "Trottoir défoncé",  # follow
@@ -329,6 +334,7 @@ def test_a_resident_active_everywhere_is_exported_then_erased_without_a_trace(
     assert not absent, f"missing from the export: {absent}"
     assert export["alerts"]["subscriptions"] and export["alerts"]["exercise_registrations"]
     assert export["ideas"]["supports"]
+    assert {a["email"] for a in export["aid_alerts"]} == {EMAIL, WORK_EMAIL}
     assert export["mutual_aid"]["blocked_users"] == 1
     assert export["appels_a_projets"]["invitations_recues"]
     assert export["appels_a_projets"]["signalements"]
