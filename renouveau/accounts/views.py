@@ -5,9 +5,10 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from renouveau.core.views import set_language_cookie
 from . import services
 from .forms import AccountDeleteForm, MemberAddForm, OrganisationForm, ProfileForm
 from .models import Membership, Organisation
+from .rules import is_organisation_member
 
 
 @login_required
@@ -112,11 +114,19 @@ def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "accounts:profile")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @rate_limited("organisation_members", limit=30, period=600)
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
+    # Not verified yet: as if it did not exist, except for its members and the agents who
+    # verify organisations.
+    if not organisation.is_verified and not (
+        is_organisation_member(request.user, organisation)
+        or request.user.has_perm("accounts.verify_organisation")
+    ):
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not request.user.has_perm("accounts.view_organisation_members", organisation):
         raise PermissionDenied
     can_manage = request.user.has_perm("accounts.change_organisation", organisation)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import rules
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -116,6 +117,12 @@ def audit_log(request: HttpRequest, app_label: str, model: str, object_id: str) 
         raise
     if obj is None:
         raise Http404
+    # An app may narrow who reads the log of one of its objects with the rule
+    # ``<app_label>.view_auditlog_<model>`` (checked with the object), e.g. mutual aid: only
+    # the agents of the offer's commune, of the metropolis, and moderators.
+    narrowed = f"{content_type.app_label}.view_auditlog_{content_type.model}"
+    if rules.perm_exists(narrowed) and not request.user.has_perm(narrowed, obj):
+        raise PermissionDenied
     page = paginate(request, audit_log_for(obj=obj), per_page=50)
     return render(
         request,

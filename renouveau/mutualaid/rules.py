@@ -2,7 +2,12 @@
 
 import rules
 
-from renouveau.core.rules import is_administrator, is_moderator
+from renouveau.core.rules import (
+    is_administrator,
+    is_commune_agent,
+    is_metropolis_agent,
+    is_moderator,
+)
 
 
 @rules.predicate
@@ -40,7 +45,21 @@ def belongs_to_an_organisation(user) -> bool:
     return user.organisations.exists()
 
 
+@rules.predicate
+def is_agent_of_post_commune(user, post) -> bool:
+    """A commune agent of the commune where an offer or a request is."""
+    if not getattr(user, "is_authenticated", False) or post is None:
+        return False
+    return post.commune_id in user.agent_commune_ids()
+
+
 can_moderate = is_moderator | is_administrator
+# The audit log of an offer or a request (``core:audit_log``, which checks these rules with the
+# object): the metropolis' agents, moderators, administrators and the agents of its commune —
+# not the agents of another commune.
+can_read_post_log = (
+    is_metropolis_agent | can_moderate | (is_commune_agent & is_agent_of_post_commune)
+)
 
 rules.add_perm("mutualaid.add_post", rules.is_authenticated)
 rules.add_perm("mutualaid.close_post", is_post_author)
@@ -50,3 +69,5 @@ rules.add_perm("mutualaid.add_initiative", belongs_to_an_organisation)
 rules.add_perm("mutualaid.publish_initiative_for", is_organisation_member)
 rules.add_perm("mutualaid.report", rules.is_authenticated)
 rules.add_perm("mutualaid.moderate", can_moderate)
+rules.add_perm("mutualaid.view_auditlog_helpoffer", can_read_post_log)
+rules.add_perm("mutualaid.view_auditlog_helprequest", can_read_post_log)
