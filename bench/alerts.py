@@ -27,6 +27,7 @@ import argparse
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,6 +105,28 @@ def fill(subscribers: int, seed: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def progress(before: int, started: float, stop: threading.Event, every: float = 30.0) -> None:
+    """Every ``every`` seconds, how many e-mails are in the queue so far (its own connection):
+    a figure even if a slow fan-out is stopped before its end."""
+    from django.db import connections
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        while not stop.wait(every):
+            queued = (
+                DBTaskResult.objects.filter(task_path="renouveau.core.tasks.send_email").count()
+                - before
+            )
+            elapsed = time.perf_counter() - started
+            print(
+                f"  ... {queued} e-mails queued after {elapsed:.0f} s "
+                f"({queued / elapsed:.0f} e-mails/s)",
+                flush=True,
+            )
+    finally:
+        connections.close_all()
+
+
 def timed_fan_out(alert_id: int, expected: int, label: str) -> dict:
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
@@ -115,8 +138,15 @@ def timed_fan_out(alert_id: int, expected: int, label: str) -> dict:
     counter = QueryCounter()
     cpu = time.process_time()
     started = time.perf_counter()
-    with connection.execute_wrapper(counter):
-        sent = alert_notify(alert_id=alert_id)
+    stop = threading.Event()
+    watcher = threading.Thread(target=progress, args=(before, started, stop), daemon=True)
+    watcher.start()
+    try:
+        with connection.execute_wrapper(counter):
+            sent = alert_notify(alert_id=alert_id)
+    finally:
+        stop.set()
+        watcher.join()
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu
     queued = tasks.count() - before
