@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -9,8 +10,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 
+class NavItem(NamedTuple):
+    label: str
+    url: str
+
+
 @functools.lru_cache(maxsize=16)
-def _navigation(language: str) -> tuple[dict[str, str], ...]:
+def _navigation(language: str) -> tuple[NavItem, ...]:
     """The main navigation in ``language``: fixed by the installed apps, so computed once per
     language instead of reversing every app's URL on every page."""
     items = []
@@ -24,14 +30,18 @@ def _navigation(language: str) -> tuple[dict[str, str], ...]:
         except NoReverseMatch:
             continue
         items.append((getattr(config, "nav_order", 100), str(label), url))
-    return tuple({"label": label, "url": url} for _, label, url in sorted(items))
+    return tuple(NavItem(label, url) for _, label, url in sorted(items))
 
 
 def platform(request: HttpRequest) -> dict:
     from .selectors_platform import current_situation, metropolis_name
 
+    navigation = _navigation(translation.get_language() or settings.LANGUAGE_CODE)
     return {
-        "navigation": _navigation(translation.get_language() or settings.LANGUAGE_CODE),
+        "navigation": navigation,
+        # The navigation entry of this page, if it is one (base.html's cached header is keyed
+        # on it, so on one of a few values, never on any path).
+        "nav_current": next((item.url for item in navigation if item.url == request.path), ""),
         "DEMO_DATA": settings.DEMO_DATA,
         "metropolis_name": metropolis_name(),
         "current_situation": current_situation(),
