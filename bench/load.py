@@ -85,6 +85,14 @@ def prepare_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages, to read the figures by (shared machine)."""
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -219,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gunicorn {args.workers} workers, {args.clients} concurrent clients, {args.seconds:.0f} s per page, "
               f"PostgreSQL, {os.cpu_count()} CPU cores, "
               f"{'signed-in resident' if cookie else 'anonymous'}, "
-              f"PAGE_CACHE_SECONDS={os.environ.get('PAGE_CACHE_SECONDS', 'default')}")  # fmt: skip
+              f"PAGE_CACHE_SECONDS={os.environ.get('PAGE_CACHE_SECONDS', 'default')}, "
+              f"load average {load_average()}")  # fmt: skip
         print(
             f"{'page':55} {'req':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
         )
@@ -228,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{r['path']:55} {r['requests']:7d} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} {r['errors']:6d}"
             )
+        print(
+            f"load average at the end {load_average()} (the machine is shared: compare runs made together)"
+        )
     return 0
 
 
