@@ -375,3 +375,11 @@ def test_a_resident_active_everywhere_is_exported_then_erased_without_a_trace(
         body = client.get(url).content.decode()
         assert "Compte supprimé" in body, url
         assert SURNAME not in body, url
+    # Mutual aid: the testimony stays under « Compte supprimé »; open posts are withdrawn.
+    body = client.get("/entraide/").content.decode()
+    assert "Très bon moment de voisinage." in body and "Compte supprimé" in body
+    assert SURNAME not in body
+    from renouveau.mutualaid.models import HelpOffer, HelpRequest
+
+    assert not HelpOffer.objects.filter(author=tombstone, status="open").exists()
+    assert not HelpRequest.objects.filter(author=tombstone, status="open").exists()
