@@ -39,3 +39,29 @@ def erase_queued_emails(sender, user, **kwargs):
     DBTaskResult.objects.annotate(args_text=Cast("args_kwargs", TextField())).filter(
         mentions
     ).delete()
+
+
+@receiver(user_erased, dispatch_uid="accounts_erase_admin_log")
+def erase_admin_log_names(sender, user, **kwargs):
+    """Django's admin keeps its own history (``django_admin_log``) of the back office's edits,
+    each line naming its object as it was then: an account's display name, or a row whose name
+    holds the person's name or address. Those lines stay (who changed what) without the name."""
+    from django.apps import apps
+
+    if not apps.is_installed("django.contrib.admin"):  # pragma: no cover - installed
+        return
+    from django.conf import settings
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    names = Q(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk))
+    for address in {user.email} | set(user.emailaddress_set.values_list("email", flat=True)):
+        names |= Q(object_repr__icontains=address)
+    if len(user.display_name.strip()) >= 3:
+        names |= Q(object_repr__icontains=user.display_name.strip())
+    with translation.override(settings.LANGUAGE_CODE):
+        erased = gettext("Compte supprimé")
+    LogEntry.objects.filter(names).update(object_repr=erased)

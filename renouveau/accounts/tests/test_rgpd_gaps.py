@@ -57,3 +57,28 @@ def test_the_emails_queued_for_a_person_leave_the_task_queue_at_erasure(
     assert response.status_code == 302
     remaining = DBTaskResult.objects.all()
     assert [r.args_kwargs["kwargs"]["to"] for r in remaining] == [["zoe.queue2@example.org"]]
+
+
+def test_the_back_offices_own_history_no_longer_names_an_erased_person(rf, marseille, personas):
+    """Django's admin history (``django_admin_log``) named the account (its display name) and
+    the rows named after the person, after erasure."""
+    from django.contrib import admin
+    from django.contrib.admin.models import LogEntry
+
+    from renouveau.accounts.models import Organisation, User
+
+    person = make_user("ninon.vasseur@example.org", commune=marseille, display_name="Ninon Vasseur")
+    request = rf.post("/back-office/")
+    request.user = personas["administrator"]
+    admin.site._registry[User].log_change(request, person, [{"changed": {"fields": ["commune"]}}])
+    club = Organisation.objects.create(name="Club de Ninon Vasseur", kind="collective")
+    other = Organisation.objects.create(name="Club des voisins", kind="collective")
+    admin.site._registry[Organisation].log_change(request, club, "")
+    admin.site._registry[Organisation].log_change(request, other, "")
+    user_erase(user=person)
+    assert not LogEntry.objects.filter(object_repr__icontains="Vasseur").exists()
+    assert set(LogEntry.objects.values_list("object_repr", flat=True)) == {
+        "Compte supprimé",
+        "Club des voisins",
+    }
+    assert LogEntry.objects.count() == 3  # the history stays
