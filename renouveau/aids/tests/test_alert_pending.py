@@ -13,7 +13,7 @@ from django.utils import timezone
 from renouveau.aids.models import AidAlert
 from renouveau.core.models import AuditLog
 
-from .test_alert_safety import _confirmed, _subscribe
+from .test_alert_safety import _confirmed, _english, _subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,10 @@ def test_the_pending_change_forms_need_the_csrf_token(funders, django_capture_on
     assert response.status_code == 403
     alert.refresh_from_db()
     assert alert.has_pending_change
+
+
+def test_the_pending_change_reads_in_english(client, funders, django_capture_on_commit_callbacks):
+    alert = _with_pending_change(client, django_capture_on_commit_callbacks)
+    html = _english(Client()).get(f"/aides/alertes/desinscription/{alert.token}/").content.decode()
+    assert "Change waiting for confirmation: daily, e-mails in Français" in html
+    assert "Send the confirmation e-mail again" in html and "Cancel this change" in html
