@@ -332,6 +332,14 @@ def test_a_resident_active_everywhere_is_exported_then_erased_without_a_trace(
         if expected not in text:
             absent.append(expected)
     assert not absent, f"missing from the export: {absent}"
+    empty = sorted(
+        {
+            section
+            for key, (_outcome, section) in ERASED.items()
+            if key not in NOT_BY_A_RESIDENT and not export.get(section)
+        }
+    )
+    assert not empty, f"the guard's export sections {empty} are empty or absent"
     assert export["alerts"]["subscriptions"] and export["alerts"]["exercise_registrations"]
     assert export["ideas"]["supports"]
     assert {a["email"] for a in export["aid_alerts"]} == {EMAIL, WORK_EMAIL}
