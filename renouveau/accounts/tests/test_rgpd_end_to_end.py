@@ -246,6 +246,29 @@ def _take_part_everywhere(world, marseille) -> dict:
             "consent": True,
         },
     )
+    # ... and a candidacy to an earlier draw, already run: its row stays for the published result.
+    from renouveau.governance.models import Candidate, Draw
+
+    past = Draw.objects.create(
+        body=world["draw"].body,
+        title="Convention 2025",
+        description="Tirage passé",
+        seats=1,
+        closes_on=timezone.localdate() - datetime.timedelta(days=30),
+        status=Draw.Status.DRAWN,
+    )
+    done["drawn_candidate"] = Candidate.objects.create(
+        draw=past,
+        user=me,
+        public_name=NAME,
+        commune=marseille,
+        territory_id=marseille.territory_id,
+        age_band="30-44",
+        gender="woman",
+        consented_at=timezone.now(),
+        rank=1,
+        selected=True,
+    )
     # Follows: an idea of someone else.
     follows.follow_add(user=me, obj=other_idea)
     # Organisation membership (accounts).
@@ -383,6 +406,10 @@ def test_a_resident_active_everywhere_is_exported_then_erased_without_a_trace(
         body = client.get(url).content.decode()
         assert "Compte supprimé" in body, url
         assert SURNAME not in body, url
+    # Governance: the drawn candidate stays, as « Compte supprimé », unlinked.
+    drawn = done["drawn_candidate"]
+    drawn.refresh_from_db()
+    assert drawn.user_id is None and drawn.public_name == "Compte supprimé" and drawn.selected
     # Mutual aid: the testimony stays under « Compte supprimé »; open posts are withdrawn.
     body = client.get("/entraide/").content.decode()
     assert "Très bon moment de voisinage." in body and "Compte supprimé" in body

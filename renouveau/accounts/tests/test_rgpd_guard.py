@@ -59,6 +59,7 @@ ERASED: dict[str, tuple[str, str]] = {
     "alerts.Registration.user": ("deleted", "alerts"),
     "governance.Registration.user": ("deleted", "governance"),
     "governance.WaitlistEntry.user": ("deleted", "governance"),
+    # Deleted before the draw; after it, detached and named « Compte supprimé ».
     "governance.Candidate.user": ("deleted", "governance"),
     "governance.Membership.user": ("detached", "governance"),
     "follows.Follow.user": ("deleted", "suivis"),
