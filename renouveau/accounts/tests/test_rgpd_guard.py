@@ -306,11 +306,12 @@ def _project_models():
     ]
 
 
-def _text_fields():
+def _text_fields(project_models=None):
     """Text fields of the models that link to a person, free texts of the rows that hang from
     them (a score's revisions), and person-sounding fields anywhere."""
-    linked = {model for model, _field in _user_links()}
-    for model in _project_models():
+    project_models = project_models or _project_models()
+    linked = {model for model, _field in _user_links(project_models)}
+    for model in project_models:
         hanging = any(
             field.many_to_one and field.related_model in linked
             for field in model._meta.concrete_fields
@@ -371,17 +372,56 @@ def test_a_new_model_linking_a_person_without_a_decision_fails_with_what_to_do()
     assert "personal_data_requested" in message and "KEPT" in message
 
 
-def test_every_personal_text_field_has_a_decision():
-    undecided = []
-    for model, field in _text_fields():
-        if field.name not in TEXT.get(model._meta.label, {}):
-            undecided.append(f"{model._meta.label}.{field.name}")
-    assert not undecided, (
+def undecided_texts(project_models=None) -> str:
+    """The message telling what to do about the personal text fields without a decision."""
+    undecided = [
+        f"{model._meta.label}.{field.name}"
+        for model, field in _text_fields(project_models)
+        if field.name not in TEXT.get(model._meta.label, {})
+    ]
+    if not undecided:
+        return ""
+    return (
         f"{undecided} may hold an e-mail, a phone, a name or a text a person wrote, without an "
         "RGPD decision. Export it with the person's data and empty it at erasure (the app's "
         "handlers.py, or the personal_data / personal_data_erase of its services.py), or say "
         "why it is kept: add it to TEXT in renouveau/accounts/tests/test_rgpd_guard.py."
     )
+
+
+def test_every_personal_text_field_has_a_decision():
+    message = undecided_texts()
+    assert not message, message
+
+
+@isolate_apps("renouveau.accounts")
+def test_a_new_personal_text_field_without_a_decision_fails_with_what_to_do():
+    from renouveau.accounts.models import User
+
+    class Neighbour(models.Model):
+        added_by = models.ForeignKey(User, on_delete=models.CASCADE)
+        remark = models.TextField()
+
+        class Meta:
+            app_label = "accounts"
+
+        def __str__(self) -> str:
+            return self.remark
+
+    class Shop(models.Model):
+        opening_hours = models.CharField(max_length=50)
+        contact_phone = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "accounts"
+
+        def __str__(self) -> str:
+            return self.opening_hours
+
+    message = undecided_texts([Neighbour, Shop])
+    assert "accounts.Neighbour.remark" in message and "accounts.Shop.contact_phone" in message
+    assert "opening_hours" not in message  # a shop's hours name nobody
+    assert "add it to TEXT" in message
 
 
 def test_the_decisions_name_real_fields():
