@@ -351,7 +351,18 @@ def admin_kwargs(route: Route, world) -> dict[str, Any] | None:
 
 
 def route_kwargs(route: Route, world) -> dict[str, Any] | None:
-    """Keyword arguments for ``route`` (None: no entry in the table)."""
+    """Keyword arguments for ``route`` (None: no entry in the table), worked out once per world
+    (the back office's ask the database for a row of their model)."""
+    memo = getattr(world, "route_kwargs", None)
+    if memo is None:
+        return _route_kwargs(route, world)
+    if route not in memo:
+        memo[route] = _route_kwargs(route, world)
+    kwargs = memo[route]
+    return None if kwargs is None else dict(kwargs)
+
+
+def _route_kwargs(route: Route, world) -> dict[str, Any] | None:
     if route.name.startswith("admin:"):
         return admin_kwargs(route, world)
     extra = {}

@@ -57,6 +57,9 @@ RESIDENTS = ("anonymous", "resident_a", "resident_b")
 class World:
     users: dict[str, Any] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)
+    # Each route's path parameters, computed once (``urls.route_kwargs``): the world is the same
+    # at the start of every test, and the crawl's requests change none of the rows they name.
+    route_kwargs: dict[Any, Any] = field(default_factory=dict)
 
     def __getitem__(self, key):
         return self.objects[key]
