@@ -23,7 +23,8 @@ def create_role_groups(sender, app_config=None, **kwargs):
 def erase_queued_emails(sender, user, **kwargs):
     """The e-mails queued for the person, sent or not, are rows of the task queue
     (``django_tasks_db``) that hold their address and the message: they go with the account (a
-    worker never sends a pending one to an erased person, and a finished one is not kept)."""
+    worker never sends a pending one to an erased person, and a finished one is not kept). An
+    e-mail to several people only loses the person's address: the others still get theirs."""
     from django.apps import apps
 
     if not apps.is_installed("django_tasks_db"):  # pragma: no cover - installed by settings
@@ -33,12 +34,22 @@ def erase_queued_emails(sender, user, **kwargs):
     from django_tasks_db.models import DBTaskResult
 
     addresses = {user.email} | set(user.emailaddress_set.values_list("email", flat=True))
+    lowered = {address.lower() for address in addresses}
     mentions = Q()
     for address in addresses:
         mentions |= Q(args_text__icontains=f'"{address}"')
-    DBTaskResult.objects.annotate(args_text=Cast("args_kwargs", TextField())).filter(
+    rows = DBTaskResult.objects.annotate(args_text=Cast("args_kwargs", TextField())).filter(
         mentions
-    ).delete()
+    )
+    for row in rows.select_for_update():
+        kwargs_ = row.args_kwargs.get("kwargs", {})
+        to = kwargs_.get("to")
+        others = [a for a in to if a.lower() not in lowered] if isinstance(to, list) else []
+        if others:
+            row.args_kwargs = {**row.args_kwargs, "kwargs": {**kwargs_, "to": others}}
+            DBTaskResult.objects.filter(pk=row.pk).update(args_kwargs=row.args_kwargs)
+        else:
+            DBTaskResult.objects.filter(pk=row.pk).delete()
 
 
 @receiver(user_erased, dispatch_uid="accounts_erase_admin_log")

@@ -37,7 +37,7 @@ def test_an_agents_routing_rules_are_in_their_export_and_lose_them_at_erasure(cl
 
 
 def test_the_emails_queued_for_a_person_leave_the_task_queue_at_erasure(
-    client, marseille, settings
+    client, transactional_db, settings
 ):
     """In production e-mails go through the database queue (``django_tasks_db``), whose rows
     keep the recipient's address and the message after sending: they stayed after erasure."""
@@ -48,15 +48,30 @@ def test_the_emails_queued_for_a_person_leave_the_task_queue_at_erasure(
 
     from renouveau.core.tasks import send_email
 
-    resident = make_user("Zoe.Queue@example.org", commune=marseille)
+    resident = make_user("Zoe.Queue@example.org")
     send_email.enqueue(subject="Bienvenue", body="Bonjour Zoé", to=["zoe.queue@example.org"])
     send_email.enqueue(subject="Autre", body="Bonjour", to=["zoe.queue2@example.org"])
-    assert DBTaskResult.objects.count() == 2
+    send_email.enqueue(
+        subject="Alerte", body="Crue", to=["zoe.queue@example.org", "voisin.queue@example.org"]
+    )
+    assert DBTaskResult.objects.count() == 3
     client.force_login(resident)
     response = client.post("/compte/supprimer/", {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302
     remaining = DBTaskResult.objects.all()
-    assert [r.args_kwargs["kwargs"]["to"] for r in remaining] == [["zoe.queue2@example.org"]]
+    # The e-mail to several people still goes to the others.
+    assert sorted(r.args_kwargs["kwargs"]["to"] for r in remaining) == [
+        ["voisin.queue@example.org"],
+        ["zoe.queue2@example.org"],
+    ]
+    from django.core import mail
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=True, queue_name="*", interval=0)
+    assert sorted(m.to for m in mail.outbox) == [
+        ["voisin.queue@example.org"],
+        ["zoe.queue2@example.org"],
+    ]
 
 
 def test_the_back_offices_own_history_no_longer_names_an_erased_person(rf, marseille, personas):
