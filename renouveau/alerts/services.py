@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from functools import partial
 from urllib.parse import urlsplit
@@ -621,13 +622,21 @@ def dropped_communes(alert: Alert):
     )
 
 
-def alert_notify(*, alert_id: int) -> int:
-    """Send the message to every subscriber concerned, once: the ``Notification`` row is
-    inserted in the transaction that enqueues the e-mail, so a re-run (or two workers at once)
-    sends nothing twice. An Update that no longer covers some communes of the message it
-    replaces tells the subscribers of those communes (and of none it still covers) that the
-    alert is over for their commune, under the same guard. Returns the number of e-mails
-    enqueued by this run."""
+#: Subscribers handled per transaction by the fan-out (one INSERT of their ``Notification`` rows,
+#: one read of their addresses, one INSERT of their e-mails in the task queue).
+FAN_OUT_CHUNK = 500
+
+
+def alert_notify(*, alert_id: int, chunk_size: int = FAN_OUT_CHUNK) -> int:
+    """Send the message to every subscriber concerned, once, by chunks of ``chunk_size``
+    people: in one transaction per chunk, the ``Notification`` rows are inserted with
+    ``ON CONFLICT DO NOTHING RETURNING user_id`` (only the people this run is the first to
+    claim get an e-mail), and their e-mails are queued (with the database task queue, in the
+    same transaction: no row without its e-mail; see ``email_enqueue_many``). A re-run, or two
+    workers at once, sends nothing twice. An Update that no longer covers some communes of the
+    message it replaces tells the subscribers of those communes (and of none it still covers)
+    that the alert is over for their commune, under the same guard. Returns the number of
+    e-mails enqueued by this run."""
     alert = (
         Alert.objects.select_related("references")
         .filter(pk=alert_id)
@@ -636,56 +645,194 @@ def alert_notify(*, alert_id: int) -> int:
     )
     if alert is None:
         return 0
-    sent = 0
+    mailer = _FanOutMailer(alert)
     concerned = subscribers_for(alert)
-    for user in concerned.iterator():
-        sent += _notify_once(alert, user, template="alerts/emails/alert")
+    user_ids = list(concerned.values_list("pk", flat=True))
+    sent = 0
+    for start in range(0, len(user_ids), chunk_size):
+        sent += _notify_chunk(
+            alert, user_ids[start : start + chunk_size], mailer, "alerts/emails/alert"
+        )
     dropped = list(dropped_communes(alert))
     if dropped:
         released = subscribers_of_communes(alert, dropped).exclude(pk__in=concerned.values("pk"))
+        released_ids = list(released.values_list("pk", flat=True))
         names = {commune.pk: commune.name for commune in dropped}
         their_communes: dict[int, list[str]] = {}
         for user_id, commune_id in Subscription.objects.filter(commune_id__in=names).values_list(
             "user_id", "commune_id"
         ):
             their_communes.setdefault(user_id, []).append(names[commune_id])
-        for user in released.iterator():
-            sent += _notify_once(
+        for start in range(0, len(released_ids), chunk_size):
+            sent += _notify_chunk(
                 alert,
-                user,
-                template="alerts/emails/alert_area_ended",
-                communes=sorted(their_communes.get(user.pk, [])),
+                released_ids[start : start + chunk_size],
+                mailer,
+                "alerts/emails/alert_area_ended",
+                communes=their_communes,
             )
     return sent
 
 
-def _notify_once(alert: Alert, user, *, template: str, **extra) -> int:
-    """Enqueue one e-mail of ``alert`` to ``user`` unless the ``Notification`` row (alert,
-    user, e-mail) exists; 1 if this call enqueued it."""
-    from renouveau.core.emails import email_enqueue
+def _claim_notifications(alert: Alert, user_ids: list[int]) -> list[int]:
+    """Insert the ``Notification`` rows (alert, user, e-mail) of ``user_ids`` that do not exist
+    yet; the ids of the people whose row this statement inserted. ``ON CONFLICT DO NOTHING``
+    waits for a concurrent transaction inserting the same row and skips it if that one
+    commits: exactly one run claims each person. People whose account was deactivated or
+    emptied since the list was read are left out. Rows are inserted in ascending user order, so
+    two runs never wait on each other in a cycle."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
 
-    try:
-        with transaction.atomic():
-            _notification, created = Notification.objects.get_or_create(
-                alert=alert, user=user, channel=Notification.Channel.EMAIL
+    if not user_ids:
+        return []
+    users = get_user_model()._meta.db_table
+    table = Notification._meta.db_table
+    qn = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(user_ids))
+    # Only quoted names of the models' own tables and columns are formatted in; every value is
+    # a parameter.
+    sql = (
+        f"INSERT INTO {qn(table)} ({qn('alert_id')}, {qn('user_id')}, {qn('channel')}, "  # noqa: S608
+        f"{qn('created_at')}) "
+        f"SELECT %s, u.{qn('id')}, %s, %s FROM {qn(users)} u "
+        f"WHERE u.{qn('id')} IN ({placeholders}) AND u.{qn('is_active')} "
+        f"AND u.{qn('email')} <> '' ORDER BY u.{qn('id')} "
+        f"ON CONFLICT ({qn('alert_id')}, {qn('user_id')}, {qn('channel')}) DO NOTHING "
+        f"RETURNING {qn('user_id')}"
+    )
+    params = [alert.pk, Notification.Channel.EMAIL, timezone.now(), *user_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _notify_chunk(
+    alert: Alert,
+    user_ids: list[int],
+    mailer: _FanOutMailer,
+    template: str,
+    communes: dict[int, list[str]] | None = None,
+) -> int:
+    """One transaction: claim the chunk's people, queue the e-mail of each one claimed."""
+    from django.contrib.auth import get_user_model
+
+    from renouveau.core.emails import email_enqueue_many
+
+    with transaction.atomic():
+        claimed = _claim_notifications(alert, user_ids)
+        if not claimed:
+            return 0
+        people = (
+            get_user_model()
+            .objects.filter(pk__in=claimed)
+            .order_by("pk")
+            .values_list("pk", "email", "language", "display_name")
+        )
+        messages = [
+            mailer.message(
+                template,
+                user_id=pk,
+                email=email,
+                language=language,
+                name=display_name,
+                communes=sorted(communes.get(pk, [])) if communes is not None else None,
             )
-            if not created:
-                return 0
-            context = {**_email_context(alert, user), **extra}
-            transaction.on_commit(
-                partial(
-                    email_enqueue,
-                    to=user.email,
-                    template=template,
-                    context=context,
-                    # The subscriber is at hand: no lookup of their language per e-mail.
-                    language=user.language or None,
-                    headers=unsubscribe.headers(context["unsubscribe_url"]),
-                )
-            )
-    except IntegrityError:  # another worker notified this person at the same moment
-        return 0
-    return 1
+            for pk, email, language, display_name in people
+        ]
+        email_enqueue_many(messages)
+    return len(messages)
+
+
+class _FanOutMailer:
+    """The e-mails of one message, rendered once per template, language and greeting (with a
+    name or without), with markers where each person's parts go (their name, their one-click
+    unsubscribe address, the communes where the alert ended for them), then filled for each
+    person in one pass of a regular expression: the same text as rendering the template with
+    that person's context (tested), at a fraction of the cost."""
+
+    def __init__(self, alert: Alert):
+        import secrets
+
+        self.alert = alert
+        mark = secrets.token_hex(8)  # unguessable: no alert text or name can contain it
+        self.marks = {
+            "name": f"\x00NAME{mark}\x00",
+            "unsubscribe_url": f"\x00UNSUB{mark}\x00",
+            "communes": f"\x00COMMUNES{mark}\x00",
+        }
+        self.pattern = re.compile("|".join(re.escape(value) for value in self.marks.values()))
+        token_mark = f"TOKEN{mark}"
+        from .cap import absolute
+
+        # The unsubscribe address with a marker for the person's token (URL-safe characters
+        # only, never quoted by reverse()); the same address as reverse() with the token.
+        self.unsubscribe_prefix, self.unsubscribe_suffix = absolute(
+            reverse("alerts:unsubscribe", args=[token_mark])
+        ).split(token_mark)
+        self.rendered: dict[tuple[str, str, bool], tuple[str, str]] = {}
+        self.default_language = settings.LANGUAGE_CODE
+        self.languages = dict(settings.LANGUAGES)
+
+    def _render(self, template: str, language: str, named: bool) -> tuple[str, str]:
+        key = (template, language, named)
+        if key not in self.rendered:
+            from django.template.loader import render_to_string
+            from django.utils import translation
+
+            from renouveau.core.emails import choice_label
+
+            from .cap import absolute
+
+            context = {
+                "alert": self.alert,
+                "is_exercise": self.alert.is_exercise,
+                "severity": choice_label(self.alert, "severity"),
+                "url": absolute(self.alert.get_absolute_url()),
+                "unsubscribe_url": self.marks["unsubscribe_url"],
+                "subscriptions_url": absolute(reverse("alerts:subscriptions")),
+                "name": self.marks["name"] if named else "",
+                "communes": [self.marks["communes"]],
+            }
+            with translation.override(language):
+                subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+                body = render_to_string(f"{template}_message.txt", context)
+            self.rendered[key] = (subject, body)
+        return self.rendered[key]
+
+    def message(
+        self,
+        template: str,
+        *,
+        user_id: int,
+        email: str,
+        language: str,
+        name: str,
+        communes: list[str] | None,
+    ) -> dict:
+        """The ``send_email`` arguments of one person's e-mail, in their account's language
+        (the site's language when it is not one of the platform's)."""
+        language = language if language in self.languages else self.default_language
+        subject, body = self._render(template, language, bool(name))
+        unsubscribe_url = (
+            f"{self.unsubscribe_prefix}"
+            f"{signing.dumps({'u': user_id}, salt=UNSUBSCRIBE_SALT)}{self.unsubscribe_suffix}"
+        )
+        values = {
+            self.marks["name"]: name,
+            self.marks["unsubscribe_url"]: unsubscribe_url,
+            self.marks["communes"]: ", ".join(communes or []),
+        }
+
+        def fill(text: str) -> str:
+            return self.pattern.sub(lambda match: values[match.group(0)], text)
+
+        return {
+            "subject": fill(subject),
+            "body": fill(body),
+            "to": [email],
+            "headers": unsubscribe.headers(unsubscribe_url),
+        }
 
 
 # ----------------------------------------------------------------------------- exercises

@@ -63,3 +63,68 @@ def choice_label(obj, field: str):
     person whose action sends the e-mail."""
     value = getattr(obj, field)
     return dict(obj._meta.get_field(field).flatchoices).get(value, value)
+
+
+def email_enqueue_many(messages: list[dict]) -> int:
+    """Enqueue many ready-made e-mails at once: each message is the keyword arguments of the
+    ``send_email`` task (``subject``, ``body``, ``to``, optionally ``headers``). Call it
+    inside the transaction that decided to send them (the alerts' fan-out calls it with the
+    ``Notification`` rows of a chunk of subscribers).
+
+    With the database task backend (``django_tasks_db``, production) the tasks are inserted
+    with one multi-row ``INSERT`` per 500 messages **in the caller's transaction**: they are
+    committed, or rolled back, together with the rows that decided to send them, so a crash
+    can never leave one without the other. With any other backend (``immediate`` in
+    development and tests) each task is enqueued when the transaction commits, as
+    :func:`email_enqueue` callers do with ``transaction.on_commit``: nothing is sent for work
+    that is rolled back. Returns the number of messages."""
+    from functools import partial
+
+    from django.db import transaction
+
+    backend = send_email.get_backend()
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - the package is a dependency
+        DatabaseBackend = None  # noqa: N806
+    if DatabaseBackend is not None and isinstance(backend, DatabaseBackend):
+        from django_tasks_db.compat import normalize_json
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        backend.validate_task(send_email)
+        run_after = send_email.run_after or get_date_max()  # what its pre_save signal sets
+        rows = [
+            DBTaskResult(
+                id=backend._get_id(),
+                args_kwargs=normalize_json(
+                    {
+                        "args": [],
+                        "kwargs": {
+                            "subject": message["subject"],
+                            "body": message["body"],
+                            "to": list(message["to"]),
+                            "headers": message.get("headers") or {},
+                        },
+                    }
+                ),
+                priority=send_email.priority,
+                task_path=send_email.module_path,
+                queue_name=send_email.queue_name,
+                run_after=run_after,
+                backend_name=backend.alias,
+            )
+            for message in messages
+        ]
+        DBTaskResult.objects.bulk_create(rows, batch_size=500)
+        return len(rows)
+    for message in messages:
+        transaction.on_commit(
+            partial(
+                send_email.enqueue,
+                subject=message["subject"],
+                body=message["body"],
+                to=list(message["to"]),
+                headers=message.get("headers") or {},
+            )
+        )
+    return len(messages)
