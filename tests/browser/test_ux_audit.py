@@ -16,6 +16,8 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("UX_SCREENSHOTS") or Path(tempfile.gettempdir()) / "ux")
 PASSWORD = "motdepasse-solide-2026"  # noqa: S105 - test personas' password
@@ -52,6 +54,43 @@ def test_every_focusable_table_wrapper_is_a_named_region_in_the_templates():
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "/aides/?avant=pas-une-date&tri=nimporte&commune=999999&public=x&type=x",
+            {
+                "id_avant_error",
+                "id_tri_error",
+                "id_commune_error",
+                "id_public_error",
+                "id_type_error",
+            },
+        ),
+        (
+            "/aides/pour-moi/?commune=999999&besoin=nimporte",
+            {"id_qui_error", "id_commune_error", "id_besoin_error"},
+        ),
+    ],
+)
+def test_a_field_error_is_next_to_its_field_and_tied_to_it(client, territories, path, expected):
+    """Each error list under a field has an id that the field names in ``aria-describedby``
+    (a screen reader reads the error when the field takes the focus), and no field points at an
+    error list that is not there (Django adds ``<id>_error`` to fields with errors)."""
+    response = client.get(path)
+    assert response.status_code == 400
+    html = response.content.decode()
+    error_ids = re.findall(r'<ul class="errorlist" id="([^"]+)"', html)
+    assert expected <= set(error_ids), f"field errors shown: {error_ids}"
+    assert '<ul class="errorlist">' not in html, "an error list without an id"
+    described = set()
+    for value in re.findall(r'aria-describedby="([^"]+)"', html):
+        for ident in value.split():
+            described.add(ident)
+            assert f'id="{ident}"' in html, f"aria-describedby points at a missing #{ident}"
+    assert set(error_ids) <= described, f"errors no field refers to: {set(error_ids) - described}"
+
+
 # --- in the browser -------------------------------------------------------------------------
 
 PAGE_FACTS = """() => {
@@ -77,9 +116,20 @@ PAGE_FACTS = """() => {
     const name = ids.map(id => { const t = document.getElementById(id); return t ? t.textContent.trim() : ''; }).join(' ').trim()
       || (el.getAttribute('aria-label') || '').trim();
     const unique = ids.every(id => document.querySelectorAll('[id="' + CSS.escape(id) + '"]').length === 1);
-    if (el.getAttribute('role') !== 'region' || !name || !unique) regions.push(el.outerHTML.slice(0, 160));
+    // and show a shadow where the table goes on (the only hint, on a phone, that it scrolls)
+    const shadow = getComputedStyle(el).backgroundImage.includes('radial-gradient');
+    if (el.getAttribute('role') !== 'region' || !name || !unique || !shadow) regions.push(el.outerHTML.slice(0, 160));
   }
-  return {scrollWidth: doc.scrollWidth, width, wide: wide.slice(0, 8), regions,
+  // Buttons, fields and boxes themselves 24 px or more (not only spaced out).
+  const small = [];
+  for (const el of document.querySelectorAll('button, select, input:not([type=hidden]), a.button, summary')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;  // visually hidden
+    if (r.width < 24 || r.height < 24) small.push(el.outerHTML.slice(0, 120) + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
+  }
+  const search = document.getElementById('site-search-q');
+  return {scrollWidth: doc.scrollWidth, width, wide: wide.slice(0, 8), regions, small,
+          searchWidth: search ? Math.round(search.getBoundingClientRect().width) : null,
           tableWraps: document.querySelectorAll('.table-wrap[tabindex]').length};
 }"""
 
@@ -245,9 +295,13 @@ def _audit(phone, who: str, path: str, problems: list[str], counts: dict) -> Non
             f"[{who}] {path}: {facts['scrollWidth']} px wide on a {facts['width']} px screen"
             f" ({', '.join(facts['wide'])})"
         )
+    for control in facts["small"]:
+        problems.append(f"[{who}] {path}: control under 24 × 24 px: {control}")
+    if facts["searchWidth"] is not None and facts["searchWidth"] < 150:
+        problems.append(f"[{who}] {path}: the header's search field is {facts['searchWidth']} px")
     counts["table_wraps"] += facts["tableWraps"]
     for region in facts["regions"]:
-        problems.append(f"[{who}] {path}: scroll box without a unique name: {region}")
+        problems.append(f"[{who}] {path}: scroll box without a unique name or a shadow: {region}")
     # Tap targets of at least 24 × 24 px, or spaced enough (WCAG 2.2 2.5.8, axe « target-size »).
     from axe_playwright_python.sync_playwright import Axe
 
@@ -274,6 +328,9 @@ def test_main_pages_on_a_phone_as_anonymous_resident_and_agents(phone, plan, per
     for path in RESIDENT_PAGES:
         _audit(phone, "habitante", path, problems, counts)
         visited += 1
+    # An empty « Mes projets déposés » says where to find a call, not only that there is none.
+    phone.goto("/appels/mes-projets/", check=False)
+    assert phone.page.locator("td.empty a[href='/appels/']").count() == 1
     for who, paths in AGENT_PAGES.items():
         _sign_in(phone, personas[who])
         for path in paths:
