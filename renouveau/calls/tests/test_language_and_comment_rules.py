@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from renouveau.calls import services
 from renouveau.calls.models import Comment, Phase
@@ -80,7 +80,10 @@ def test_the_comment_service_checks_the_permission_itself(project, personas):
     for phase in (Phase.UPCOMING, Phase.RESULTS, Phase.IMPLEMENTATION):
         move_call(project.call, phase)
         project.refresh_from_db()
-        with pytest.raises(PermissionDenied, match="Les commentaires sont fermés"):
+        with (
+            translation.override("fr"),
+            pytest.raises(PermissionDenied, match="Les commentaires sont fermés"),
+        ):
             services.comment_create(author=resident, submission=project, body=f"Trop tard {phase}")
     assert list(Comment.objects.values_list("body", flat=True)) == ["Bravo"]
     assert AuditLog.objects.filter(action="calls.comment_created").count() == 1
