@@ -119,3 +119,33 @@ def test_concurrent_fan_out_of_an_update_dropping_a_commune_ends_it_once(
     assert sum(outcomes) == 12, outcomes
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert all(m.subject.startswith("Fin d'alerte pour votre commune") for m in mail.outbox)
+
+
+def test_concurrent_fan_out_runs_by_small_chunks_send_each_email_once(
+    personas, marseille, django_user_model
+):
+    """Six runs at once, by chunks of 7 over 60 subscribers: the runs overtake one another
+    chunk by chunk, and still each person is claimed by exactly one run."""
+    from renouveau.alerts.models import Subscription
+
+    _require_postgresql()
+    alert = published_alert(personas["crisis_agent"], [marseille])  # nobody subscribed yet
+    django_user_model.objects.bulk_create(
+        [
+            django_user_model(
+                email=f"lot{n}@example.org", password="!", language="en" if n % 2 else "fr"
+            )  # noqa: S106 - unusable
+            for n in range(60)
+        ]
+    )
+    people = list(django_user_model.objects.filter(email__startswith="lot"))
+    Subscription.objects.bulk_create([Subscription(user=p, commune=marseille) for p in people])
+    mail.outbox.clear()
+    outcomes = _run_together(
+        list(range(6)), lambda _: services.alert_notify(alert_id=alert.pk, chunk_size=7)
+    )
+    assert sum(outcomes) == 60, outcomes
+    assert Notification.objects.filter(alert=alert).count() == 60
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    english = {p.email for p in people if p.language == "en"}
+    assert all(m.subject.startswith("Alert: ") == (m.to[0] in english) for m in mail.outbox)

@@ -52,9 +52,13 @@ def _subscribers(django_user_model, communes, count: int, *, prefix: str = "abon
     return users
 
 
-def _expected(alert, user, template: str, **extra) -> tuple[str, str, dict]:
-    """What rendering the e-mail for this one person gives (the fan-out before chunks)."""
-    context = {**services._email_context(alert, user), **extra}
+def _expected(alert, user, template: str, message, **extra) -> tuple[str, str, dict]:
+    """What rendering the e-mail for this one person gives (the fan-out before chunks). The
+    unsubscribe token holds the second it was signed at: the one of ``message`` is taken
+    once checked to be this person's own."""
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert services.unsubscribe_user(link.rstrip("/").rsplit("/", 1)[1]) == user
+    context = {**services._email_context(alert, user), **extra, "unsubscribe_url": link}
     with translation.override(user.language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_message.txt", context)
@@ -70,8 +74,8 @@ def test_each_email_is_the_per_person_rendering(personas, marseille, django_user
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_recipient) == sorted(user.email for user in users)
     for user in users:
-        subject, body, headers = _expected(alert, user, "alerts/emails/alert")
         message = by_recipient[user.email]
+        subject, body, headers = _expected(alert, user, "alerts/emails/alert", message)
         assert message.subject == subject
         assert message.body == body
         assert message.extra_headers == headers
@@ -148,10 +152,10 @@ def test_an_update_dropping_communes_ends_it_for_their_people_in_chunks(
     assert len(by_recipient) == len(mail.outbox) == 6
     for user in both + one:
         communes = sorted(["Aubagne", "Cassis"] if user in both else ["Aubagne"])
-        subject, body, headers = _expected(
-            update, user, "alerts/emails/alert_area_ended", communes=communes
-        )
         message = by_recipient[user.email]
+        subject, body, headers = _expected(
+            update, user, "alerts/emails/alert_area_ended", message, communes=communes
+        )
         assert (message.subject, message.body, message.extra_headers) == (subject, body, headers)
     assert by_recipient[both[1].email].subject == "End of alert for your commune: Huveaune flooding"
     assert "Aubagne, Cassis" in by_recipient[both[0].email].body
@@ -205,7 +209,7 @@ def test_with_the_database_queue_a_chunk_commits_its_rows_and_emails_together(
     for message in mail.outbox:
         user = next(user for user in users if user.email == message.to[0])
         assert (message.subject, message.body, message.extra_headers) == _expected(
-            alert, user, "alerts/emails/alert"
+            alert, user, "alerts/emails/alert", message
         )
 
 
