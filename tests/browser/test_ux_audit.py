@@ -127,8 +127,17 @@ PAGE_FACTS = """() => {
     if (r.width <= 1 || r.height <= 1) continue;  // visually hidden
     if (r.width < 24 || r.height < 24) small.push(el.outerHTML.slice(0, 120) + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
   }
+  // A box's label starts on the box's line (not above it, not under it).
+  const apart = [];
+  for (const box of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+    const b = box.getBoundingClientRect();
+    if (b.width <= 1 || !box.labels || !box.labels.length || box.labels[0].contains(box)) continue;
+    const l = box.labels[0].getBoundingClientRect();
+    if (l.width <= 1) continue;
+    if (!(l.top < b.bottom && l.bottom > b.top)) apart.push(box.labels[0].outerHTML.slice(0, 100));
+  }
   const search = document.getElementById('site-search-q');
-  return {scrollWidth: doc.scrollWidth, width, wide: wide.slice(0, 8), regions, small,
+  return {scrollWidth: doc.scrollWidth, width, wide: wide.slice(0, 8), regions, small, apart,
           searchWidth: search ? Math.round(search.getBoundingClientRect().width) : null,
           tableWraps: document.querySelectorAll('.table-wrap[tabindex]').length};
 }"""
@@ -297,6 +306,8 @@ def _audit(phone, who: str, path: str, problems: list[str], counts: dict) -> Non
         )
     for control in facts["small"]:
         problems.append(f"[{who}] {path}: control under 24 × 24 px: {control}")
+    for label in facts["apart"]:
+        problems.append(f"[{who}] {path}: a label away from its box: {label}")
     if facts["searchWidth"] is not None and facts["searchWidth"] < 150:
         problems.append(f"[{who}] {path}: the header's search field is {facts['searchWidth']} px")
     counts["table_wraps"] += facts["tableWraps"]
