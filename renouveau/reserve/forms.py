@@ -16,6 +16,7 @@ from .models import (
     Signal,
     SignalCategory,
     SignalStatus,
+    SignalUrgency,
     Skill,
     VolunteerStatus,
 )
@@ -272,6 +273,8 @@ class SignalForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["commune"] = commune_field(initial=getattr(user, "commune_id", None))
         self.fields["observed_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # Radio buttons need no blank « --------- » choice: none ticked already means none chosen.
+        self.fields["urgency"].choices = SignalUrgency.choices
 
     class Meta:
         model = Signal

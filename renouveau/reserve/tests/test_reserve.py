@@ -20,6 +20,7 @@ from renouveau.reserve.models import (
     MissionStatus,
     Signal,
     SignalStatus,
+    SignalUrgency,
     Signup,
     Skill,
     Volunteer,
@@ -690,6 +691,9 @@ def test_signal_report_page_warns_about_emergencies_and_records(client, personas
     url = reverse("reserve:signal_create")
     page = client.get(url).content.decode()
     assert "112" in page and "18" in page and "15" in page
+    # The urgency radios offer the three levels, no blank « --------- » one.
+    assert 'name="urgency" value=""' not in page
+    assert page.count('name="urgency"') == len(SignalUrgency.choices)
     response = client.post(url, _signal_data(marseille))
     assert response.status_code == 302
     signal = Signal.objects.get()
