@@ -10,22 +10,27 @@ The table of path parameters is ``urls.ROUTES``: a new URL with parameters must 
 
 Speed (target: well under 2 minutes). Every answer to a plain GET is kept for the module
 (``Browser``): the absurd-input pass, the API and the markers' checks read the answers the crawl
-as every persona already had instead of asking again (about 530 requests fewer: 4,997 instead of
-5,527); the source of each view is read once (``inspect`` parses a class's whole module); each
-route's path parameters are worked out once per world (``urls.route_kwargs``, a query per
-back-office route and test before); the test client's template instrumentation (a copy of every
-context of every template rendered, for ``response.context``, never read here) is switched off.
+as every persona already had instead of asking again (4,997 requests instead of 5,527); the
+source of each view is read once (``inspect`` parses a class's whole module); each route's path
+parameters are worked out once per world (``urls.route_kwargs``; a query per back-office route
+and test before); sessions are read through the cache as in production (``conftest.py``); the
+test client's template instrumentation (a copy of every context of every template rendered, for
+``response.context``, never read here) is switched off. PostgreSQL queries of the module: 22,241
+with the sessions in the database, 18,793 through the cache.
 
 It checks exactly what it checked before: ``CRAWL_RECORD=<file>`` writes one line per check
-(``record.py``). Before and after this change, in one pytest session (same code, same load), both
-wrote the same 5,683 lines once ids are masked: 649 paths resolved; 2,108 GETs as the 7
-personas; 646 back-office GETs as residents and 165 as the administrator; 726 absurd query
-strings; 586 absurd path parameters; 647 POSTs without CSRF token; 58 POSTs on A's private
-objects and 3 snapshots; 57 API answers read as a foreign agent; 5 marker pages; 33 drafts.
-Time (2026-11-23, load average 6 to 9 on the 2 cores: other engineers' suites and browsers): in
-that shared session the tests took 190 s instead of 230 s, the absurd-query pass 44 s instead of
-89 s; the crawl process's own CPU time went from 80 s to 73 s. The rest is the pages' own cost
-(template rendering and PostgreSQL round trips of the views), not the crawl's.
+(``record.py``). Before and after this change, in one pytest session (same code), both wrote the
+same 5,683 lines once ids are masked: 649 paths resolved; 2,108 GETs as the 7 personas; 646
+back-office GETs as residents and 165 as the administrator; 726 absurd query strings; 586 absurd
+path parameters; 647 POSTs without CSRF token; 58 POSTs on A's private objects and 3 snapshots;
+57 API answers read as a foreign agent; 5 marker pages; 33 drafts.
+
+Time, 2026-11-23, ``pytest tests/security --reuse-db``, one run right after the other, load
+average 2.6 to 3.1 on the 2 cores (other engineers' suites): 71.5 s before (pytest: 66 s; CPU
+58.5 s), 56 s after (pytest: 52 s; CPU 48 s); the absurd-query pass 20.9 s then 12.2 s. Under a
+load of 6 to 9 the times vary by a minute from run to run (1.5 to 4 min, before or after). The
+rest is the pages' own cost (template rendering, the views' PostgreSQL round trips), not the
+crawl's.
 """
 
 from __future__ import annotations
