@@ -229,7 +229,8 @@ def test_project_page_has_accessible_svg_charts_and_tables(client, plan, transpo
     body = client.get(project.get_absolute_url()).content.decode()
     assert body.count('role="img"') == 2
     assert "<title id=" in body and "<desc id=" in body
-    assert "<caption>Dépenses par année, en euros</caption>" in body
+    assert '<caption id="spending-caption">Dépenses par année, en euros</caption>' in body
+    assert 'role="region" aria-labelledby="spending-caption"' in body
     assert "1\u202f000\u202f000" in body or "1 000 000" in body
 
 
