@@ -186,3 +186,41 @@ def test_wide_tables_scroll_with_the_keyboard_on_a_phone(phone, plan):
     wrapper = phone.page.locator(".table-wrap").first
     assert wrapper.evaluate("e => e.scrollWidth > e.clientWidth"), "the table does scroll"
     assert wrapper.get_attribute("tabindex") == "0"
+
+
+def test_main_navigation_folds_under_menu_on_a_phone_only(phone, browse, plan):
+    """On a phone the thirteen links fold under « Menu » (a <details>, no JavaScript), so the
+    page's content starts near the top; on a wider screen they are all shown, no « Menu »."""
+    phone.goto("/")
+    page = phone.page
+    menu = page.locator(".main-nav summary")
+    assert menu.is_visible() and menu.inner_text().strip() == "Menu"
+    box = menu.bounding_box()
+    assert box is not None and box["height"] >= 44, "a tap target of at least 44 px"
+    plan_link = page.locator(".main-nav a", has_text="Le plan")
+    assert not plan_link.is_visible()
+    nav = page.locator(".main-nav").bounding_box()
+    assert nav is not None and nav["height"] < 60, "the folded navigation takes one line"
+    menu.click()
+    assert plan_link.is_visible()
+    phone.check()  # axe-clean with the menu open
+    plan_link.click()
+    page.wait_for_load_state()
+    assert "/plan/" in page.url
+    # Keyboard: Tab reaches « Menu », Enter opens it.
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    focused = ""
+    for _ in range(10):
+        focused = page.evaluate("document.activeElement.tagName")
+        if focused == "SUMMARY":
+            break
+        page.keyboard.press("Tab")
+    assert focused == "SUMMARY"
+    page.keyboard.press("Enter")
+    assert page.locator(".main-nav a", has_text="Le plan").is_visible()
+
+    browse.goto("/")
+    assert not browse.page.locator(".main-nav summary").is_visible()
+    for label in ("Le plan", "Se connecter"):
+        assert browse.page.locator(".main-nav a", has_text=label).is_visible()
