@@ -129,11 +129,11 @@ def test_project_page_hides_unpublished_projects_even_when_cached_for_agents(
 
 
 def test_a_winners_project_page_reads_its_budget_link_with_the_cached_project(
-    voting,
+    voting,  # noqa: F811 (the budgets tests' fixture, imported above)
     marseille,
     client,
     resident,
-    django_assert_max_num_queries,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     from django.urls import reverse
 
