@@ -337,7 +337,7 @@ class Subscription(models.Model):
     class Meta:
         verbose_name = _("abonnement aux alertes")
         verbose_name_plural = _("abonnements aux alertes")
-        ordering = ["commune__name"]
+        ordering = ["commune__sort_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "commune"], name="alerts_one_subscription")
         ]

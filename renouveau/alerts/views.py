@@ -94,7 +94,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alerts/detail.html",
         {
             "alert": alert,
-            "communes": alert.communes.order_by("name"),
+            "communes": alert.communes.order_by("sort_name"),
             "history": selectors.alert_history(alert) if not alert.is_draft else [],
             "in_force": alert.is_in_force(),
             "upcoming": alert.is_upcoming(),

@@ -183,7 +183,7 @@ class MissionForm(forms.ModelForm):
 
         communes = Commune.objects.order_by("sort_name")
         if not is_reserve_manager.test(user):
-            communes = user.agent_communes.order_by("name")
+            communes = user.agent_communes.order_by("sort_name")
         self.fields["commune"] = commune_field(queryset=communes)
         if creating:
             self.fields["publish"] = forms.BooleanField(

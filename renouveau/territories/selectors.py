@@ -10,9 +10,9 @@ def territory_list() -> QuerySet[Territory]:
         Territory.objects.select_related("metropolis")
         .annotate(commune_count=Count("communes"), population=Sum("communes__population"))
         .prefetch_related(Prefetch("communes", queryset=Commune.objects.order_by("sort_name")))
-        .order_by("name")
+        .order_by("sort_name")
     )
 
 
 def commune_choices() -> QuerySet[Commune]:
-    return Commune.objects.select_related("territory").order_by("name")
+    return Commune.objects.select_related("territory").order_by("sort_name")
