@@ -475,16 +475,7 @@ def alert_subscribe(
         # Already active as asked: a notice (so that an e-mail always arrives), and a change
         # still pending is dropped (the latest request wins).
         if alert.pending_requested_at is not None:
-            alert.pending_frequency = alert.pending_language = ""
-            alert.pending_requested_at = None
-            alert.save(
-                update_fields=[
-                    "pending_frequency",
-                    "pending_language",
-                    "pending_requested_at",
-                    "updated_at",
-                ]
-            )
+            _drop_pending(alert)
         template = "alert_active"
     else:
         alert.pending_frequency, alert.pending_language = frequency, language
@@ -546,18 +537,24 @@ def alert_pending_cancel(*, alert: AidAlert) -> AidAlert:
     """Drop the pending change: the alert stays as it is."""
     alert = _locked_pending(alert)
     dropped = {"frequency": alert.pending_frequency, "language": alert.pending_language}
+    _drop_pending(alert)
+    log_action(actor=None, action="aids.alert_change_cancelled", obj=alert, data=dropped)
+    return alert
+
+
+def _drop_pending(alert: AidAlert, *, also: tuple[str, ...] = ()) -> None:
+    """Forget the alert's pending change (saving ``also``, fields the caller changed too)."""
     alert.pending_frequency = alert.pending_language = ""
     alert.pending_requested_at = None
     alert.save(
         update_fields=[
+            *also,
             "pending_frequency",
             "pending_language",
             "pending_requested_at",
             "updated_at",
         ]
     )
-    log_action(actor=None, action="aids.alert_change_cancelled", obj=alert, data=dropped)
-    return alert
 
 
 @transaction.atomic
@@ -574,18 +571,7 @@ def alert_confirm(*, alert: AidAlert) -> AidAlert:
         before = {"frequency": alert.frequency, "language": alert.language}
         alert.frequency = alert.pending_frequency or alert.frequency
         alert.language = alert.pending_language or alert.language
-        alert.pending_frequency = alert.pending_language = ""
-        alert.pending_requested_at = None
-        alert.save(
-            update_fields=[
-                "frequency",
-                "language",
-                "pending_frequency",
-                "pending_language",
-                "pending_requested_at",
-                "updated_at",
-            ]
-        )
+        _drop_pending(alert, also=("frequency", "language"))
         log_action(
             actor=None,
             action="aids.alert_change_confirmed",
