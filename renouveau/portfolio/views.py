@@ -41,7 +41,10 @@ def _grid_or_404():
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    grid = _grid_or_404()
+    grid = grid_current()
+    if grid is None:
+        # Before the governance adopts a grid: say so (and where to create it), not a 404.
+        return render(request, "portfolio/no_grid.html")
     return render(
         request,
         "portfolio/index.html",

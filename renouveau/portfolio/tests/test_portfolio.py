@@ -526,3 +526,17 @@ def test_public_scenario_pages_keep_unpublished_projects_hidden(
     client.force_login(metropolis_agent)
     for url in pages[:2]:
         assert "Tram nord" in client.get(url).content.decode(), url
+
+
+def test_before_a_grid_is_adopted_the_page_says_so(client, plan, admin_user):
+    """No 404 before the governance adopts a grid: the page explains, an administrator gets
+    the way to create it; the other grid pages stay 404."""
+    assert not Grid.objects.exists()
+    response = client.get("/priorisation/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Aucune grille de priorisation n'est en vigueur" in body
+    assert "/back-office/portfolio/grid/add/" not in body
+    assert client.get("/priorisation/projets/").status_code == 404
+    client.force_login(admin_user)
+    assert "/back-office/portfolio/grid/add/" in client.get("/priorisation/").content.decode()
