@@ -1,9 +1,10 @@
 """Receivers of accounts' own events: role groups created after migrate, and the part of an
 account's erasure that belongs to no app (the queued e-mails)."""
 
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
+from .models import User
 from .signals import user_erased
 
 
@@ -17,6 +18,15 @@ def create_role_groups(sender, app_config=None, **kwargs):
     from .models import ensure_role_groups
 
     ensure_role_groups()
+
+
+@receiver(m2m_changed, sender=User.agent_communes.through, dispatch_uid="accounts_communes_changed")
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts_groups_changed")
+def forget_cached_access(sender, instance, action, **kwargs):
+    """A user object whose communes or roles change forgets what it had cached of them
+    (``User.load_access``), whatever changed them (a service, the back office, a test)."""
+    if action.startswith("post_") and isinstance(instance, User):
+        instance.forget_access()
 
 
 @receiver(user_erased, dispatch_uid="accounts_erase_task_results")

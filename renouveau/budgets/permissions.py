@@ -62,7 +62,7 @@ def is_agent_of_area(user, obj) -> bool:
         return False
     submission = getattr(obj, "submission", None)
     if submission is not None:
-        return user.agent_communes.filter(pk=submission.commune_id).exists()
+        return submission.commune_id in user.agent_commune_ids()
     territory_id = getattr(obj, "territory_id", None)
     if territory_id is None:
         return True

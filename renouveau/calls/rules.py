@@ -92,7 +92,7 @@ def is_agent_of_submission_commune(user, submission) -> bool:
 
     if not user.has_role(Role.COMMUNE_AGENT):
         return False
-    return user.agent_communes.filter(pk=submission.commune_id).exists()
+    return submission.commune_id in user.agent_commune_ids()
 
 
 @rules.predicate

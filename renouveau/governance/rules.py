@@ -28,7 +28,7 @@ def is_meeting_of_agent(user, meeting) -> bool:
         return True
     if meeting.place_id is None:
         return False
-    return user.agent_communes.filter(pk=meeting.place.commune_id).exists()
+    return meeting.place.commune_id in user.agent_commune_ids()
 
 
 rules.add_perm("governance.manage_meetings", is_agent)

@@ -23,7 +23,7 @@ def is_idea_author(user, idea) -> bool:
 def is_agent_of_idea_commune(user, idea) -> bool:
     if idea is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.agent_communes.filter(pk=idea.commune_id).exists()
+    return idea.commune_id in user.agent_commune_ids()
 
 
 @rules.predicate

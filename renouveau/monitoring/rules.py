@@ -18,7 +18,8 @@ def manages_a_commune_of_the_project(user, project) -> bool:
     """A commune agent edits the projects located in one of the communes they manage."""
     if project is None or not getattr(user, "is_authenticated", False):
         return False
-    return project.communes.filter(pk__in=user.agent_communes.values("pk")).exists()
+    managed = user.agent_commune_ids()
+    return bool(managed) and project.communes.filter(pk__in=managed).exists()
 
 
 can_see_unpublished = is_agent | is_elected

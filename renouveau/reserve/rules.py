@@ -36,7 +36,8 @@ def is_agent_of_volunteer_commune(user, volunteer) -> bool:
         return False
     if not user.has_role(Role.COMMUNE_AGENT):
         return False
-    return volunteer.communes.filter(pk__in=user.agent_communes.values("pk")).exists()
+    managed = user.agent_commune_ids()
+    return bool(managed) and volunteer.communes.filter(pk__in=managed).exists()
 
 
 @rules.predicate
@@ -52,7 +53,7 @@ def is_agent_of_mission_commune(user, mission) -> bool:
         return False
     if not user.has_role(Role.COMMUNE_AGENT):
         return False
-    return user.agent_communes.filter(pk=mission.commune_id).exists()
+    return mission.commune_id in user.agent_commune_ids()
 
 
 @rules.predicate

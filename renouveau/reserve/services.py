@@ -378,7 +378,7 @@ def _check_mission_commune(actor, commune) -> None:
 
     if is_reserve_manager.test(actor):
         return
-    if not actor.agent_communes.filter(pk=commune.pk).exists():
+    if commune.pk not in actor.agent_commune_ids():
         raise ValidationError(
             {"commune": _("Vous ne pouvez organiser de mission que dans vos communes.")}
         )

@@ -124,3 +124,25 @@ def test_role_services_forget_the_cached_access_of_the_object_they_change(person
     assert user.has_role(Role.MODERATOR) and user.has_perm("core.view_auditlog")
     role_revoke(actor=None, user=user, role=Role.MODERATOR)
     assert not user.has_role(Role.MODERATOR) and not user.has_perm("core.view_auditlog")
+
+
+def test_a_change_of_communes_or_groups_forgets_the_cached_access_whatever_made_it(
+    personas, marseille
+):
+    """The rules ask ``agent_commune_ids()`` (cached for the request): a user object whose
+    communes or groups change by any path (the back office's form, a test, a script) forgets
+    what it had cached, so a check after the change sees it."""
+    from renouveau.territories.models import Commune
+
+    agent = User.objects.get(pk=personas["commune_agent"].pk)
+    aix = Commune.objects.get(insee="13001")
+    assert marseille.pk in agent.agent_commune_ids() and aix.pk not in agent.agent_commune_ids()
+    agent.agent_communes.add(aix)
+    assert aix.pk in agent.agent_commune_ids()
+    agent.agent_communes.remove(marseille)
+    assert marseille.pk not in agent.agent_commune_ids()
+    agent.agent_communes.clear()
+    assert agent.agent_commune_ids() == frozenset()
+    assert not agent.has_role(Role.MODERATOR)
+    agent.groups.add(Group.objects.get(name=Role.MODERATOR.value))
+    assert agent.has_role(Role.MODERATOR)
