@@ -171,6 +171,29 @@ def test_only_agents_verify_organisations(client, personas, persona, allowed):
     assert response.status_code == (302 if allowed else 403)
 
 
+@pytest.mark.parametrize(
+    "next_url,location",
+    [
+        ("", "/compte/"),
+        ("/compte/organisations/", "/compte/organisations/"),
+        ("x" * 10_000, "/compte/"),  # was a 500 (taken for a URL name)
+        ("accounts:delete", "/compte/"),
+        ("https://ailleurs.example.org/", "/compte/"),
+        ("//ailleurs.example.org/", "/compte/"),
+    ],
+)
+def test_verifying_an_organisation_goes_back_to_a_page_of_the_site_only(
+    client, personas, next_url, location
+):
+    organisation = Organisation.objects.create(name="Jardins partagés", kind="collective")
+    client.force_login(personas["metropolis_agent"])
+    response = client.post(f"/compte/organisations/{organisation.pk}/verifier/", {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == location
+    organisation.refresh_from_db()
+    assert organisation.is_verified
+
+
 def test_roles(personas):
     assert personas["commune_agent"].has_role(Role.COMMUNE_AGENT)
     assert not personas["resident"].has_role(Role.COMMUNE_AGENT)
