@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -143,9 +143,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         if "remove" in request.POST:
-            membership = get_object_or_404(
-                Membership, organisation=organisation, pk=request.POST.get("remove")
-            )
+            remove = request.POST.get("remove", "")
+            if not (remove.isascii() and remove.isdigit()):
+                raise BadRequest(_("Ce membre n'existe pas dans cette organisation."))
+            membership = get_object_or_404(Membership, organisation=organisation, pk=remove)
             try:
                 services.membership_remove(actor=request.user, membership=membership)
             except ValidationError as exc:

@@ -58,3 +58,16 @@ def test_members_email_is_shown_only_to_managers(client, personas, organisation)
     client.force_login(personas["metropolis_agent"])
     body = client.get(f"/compte/organisations/{organisation.pk}/").content.decode()
     assert "asso@example.org" not in body and "Bruno" in body
+
+
+@pytest.mark.parametrize("remove", ["", "abc", "\x01", "NaN", "-1", "٣", "x" * 10_000])
+def test_removing_a_member_that_is_not_a_number_is_a_400(
+    client, association_member, organisation, remove
+):
+    """Was a 500 (the value went straight to the query); found by the POST fuzz."""
+    client.force_login(association_member)
+    count = Membership.objects.filter(organisation=organisation).count()
+    response = client.post(f"/compte/organisations/{organisation.pk}/", {"remove": remove})
+    assert response.status_code == 400
+    assert "Ce membre n&#x27;existe pas dans cette organisation." in response.content.decode()
+    assert Membership.objects.filter(organisation=organisation).count() == count
