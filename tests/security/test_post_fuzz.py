@@ -14,7 +14,9 @@ owner of the crawl's private objects) or, when A is refused, as the administrato
   character ``\\x01``, ``-1``, ``99999999999999999999``, ``NaN``, the date ``2026-02-30``, an
   unknown choice, the id of another object (an idea's, as good as any for a field naming
   something else);
-- every field repeated (``a=1&a=<10 000 characters>``).
+- every field repeated (``a=1&a=<10 000 characters>``);
+
+and, when that persona is an agent, empty and with the 10 000 characters as resident B.
 
 Each answer must be below 500 (a 4xx, a redirect, or the page again with the form's errors).
 Each POST runs in a savepoint: what it writes is undone before the next one, so the world is
@@ -24,8 +26,9 @@ client each time anyway.
 
 Size and time, 2026-11-23, ``pytest tests/security/test_post_fuzz.py --reuse-db`` on the shared
 2-core machine (other engineers' suites running): 298 URLs, 127 of them the target of a page's
-form; about 1,000 GETs to read the pages and 1,670 POSTs, 45 to 50 s for the test (the world's
-building adds 15 to 20 s: 58 to 69 s for the module). The URLs no form targets (most are plain
+form; some 600 GETs to read the pages (two personas, four for the pages neither may read) and
+1,894 POSTs, about 50 s for the test (the world's building adds 15 to 20 s: 74 s for the
+module). The URLs no form targets (most are plain
 pages that ignore a POST) get two bodies only (the usual names with 10 000 characters, once and
 repeated).
 
@@ -48,6 +51,7 @@ from django.urls import Resolver404, resolve
 
 from .record import record
 from .urls import build_path, iter_routes, route_kwargs
+from .world import RESIDENTS
 
 LONG = "x" * 10_000
 ABSURD = (LONG, "\x01", "-1", "99999999999999999999", "NaN", "2026-02-30", "choix-inconnu")
@@ -254,6 +258,17 @@ def test_absurd_posts_never_fail(world, db):
                 )
             if name in SESSION_ENDERS:
                 clients.clear()  # signed out: a fresh session for the next POST
+        if persona not in RESIDENTS:
+            # an agent's form: a resident's junk is refused before it is read, never a 500
+            for data in bodies(endpoint, other_id)[:2]:
+                response = post("resident_b", endpoint.path, data)
+                count += 1
+                record("postfuzz", "resident_b", "POST", endpoint.path, "no5xx")
+                if response.status_code >= 500:
+                    shown = {k: _short(v) for k, v in data.items()}
+                    problems.append(
+                        f"{response.status_code} {name} {endpoint.path} as resident_b: {shown}"
+                    )
     forms = sum(e.form for e in endpoints.values())
     elapsed = time.monotonic() - started
     print(f"{count} POSTs to {len(endpoints)} URLs ({forms} form targets) in {elapsed:.0f} s")  # noqa: T201
