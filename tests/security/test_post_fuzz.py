@@ -3,11 +3,13 @@
 The crawl (``test_crawl.py``) proves that a POST without a CSRF token is refused everywhere; here
 the client does not enforce CSRF (``Client(enforce_csrf_checks=False)``), so every POST reaches
 the view. The POST endpoints are found from the pages themselves: every page of the project is
-read once as resident A and once as the administrator, its ``<form method="post">`` parsed
-(``html.parser``) for the names of its inputs, selects and textareas, and its ``action``
-resolved to a URL pattern; a pattern that answers 405 to a GET is a POST endpoint too (fields:
-those of the forms that target it, if any). Each endpoint is then POSTed, as resident A (the
-owner of the crawl's private objects) or, when A is refused, as the administrator, with:
+read as resident A and as the administrator (and, when neither gets it, as the crisis cell and
+anonymously: the crisis cell's forms, sign-in, sign-up), its ``<form method="post">`` parsed
+(``html.parser``) for the names of its inputs, selects, textareas and buttons, and its
+``action`` resolved to a URL pattern; a pattern that answers 405 to a GET is a POST endpoint
+too. Each endpoint is POSTed as the persona whose page had the form (a 405 pattern's: resident
+A, the owner of the crawl's private objects, else the administrator, else the crisis cell,
+whoever is not refused the empty body), with:
 
 - an empty body;
 - every field at once filled with one absurd value: a 10 000-character string, a control
@@ -24,17 +26,17 @@ not stand for the view's answer to the bodies after it.
 Each answer must be below 500 (a 4xx, a redirect, or the page again with the form's errors).
 Each POST runs in a savepoint: what it writes is undone before the next one, so the world is
 the same for every endpoint, and a database error in one view cannot poison the others.
-Logging out and erasing one's account end the session: they are POSTed last, with a fresh
-client each time anyway.
+Logging out and erasing one's account end the session: they are POSTed last, and the clients
+are signed in again after each of their POSTs.
 
 Size and time, 2026-11-23, ``pytest tests/security/test_post_fuzz.py --reuse-db`` on the shared
 2-core machine (other engineers' suites running): 298 URLs, 127 of them the target of a page's
 form; some 600 GETs to read the pages (two personas, four for the pages neither may read) and
 1,900 POSTs, 50 to 60 s for the test (the world's building adds 15 to 20 s: 70 to 80 s for
 the module). Answers of the last run: 792 × 400, 452 × 302, 212 × 200, 74 × 405, 54 × 404,
-34 × 403 (no 429: the rate limits start again for each POST). The URLs no form targets (most are plain
-pages that ignore a POST) get two bodies only (the usual names with 10 000 characters, once and
-repeated).
+34 × 403 (no 429: the rate limits start again for each POST). The URLs no form targets (most
+are plain pages that ignore a POST) get two bodies only (the usual names with 10 000
+characters, once and repeated).
 
 Found and fixed: ``accounts:organisation_verify`` (any ``next`` that was not a path: a 500, or
 an open redirect) and ``accounts:organisation`` (a ``remove`` that was not a number: a 500).
