@@ -618,7 +618,9 @@ def dropped_communes(alert: Alert):
     if alert.msg_type != Alert.MsgType.UPDATE or alert.references_id is None:
         return Commune.objects.none()
     return (
-        Commune.objects.filter(alerts=alert.references_id).exclude(alerts=alert.pk).order_by("sort_name")
+        Commune.objects.filter(alerts=alert.references_id)
+        .exclude(alerts=alert.pk)
+        .order_by("sort_name")
     )
 
 
