@@ -30,7 +30,8 @@ def _communes(alert) -> str:
 def home_section() -> Section | None:
     entries = [
         Entry(
-            title=alert.texts().headline,  # cached per language
+            title=texts.headline,  # cached per language
+            title_lang=texts.headline_lang,
             url=alert.get_absolute_url(),
             detail=_communes(alert),
             when=alert.expires,
@@ -38,6 +39,7 @@ def home_section() -> Section | None:
             badge=alert.get_severity_display(),
         )
         for alert in list(alerts_in_force())[:3]
+        for texts in [alert.texts()]
     ]
     exercise = (
         Exercise.objects.filter(is_cancelled=False, starts_at__gt=timezone.now())

@@ -23,6 +23,9 @@ class Entry:
     when: datetime.datetime | datetime.date | None = None
     when_label: str = ""  # "Le", "Jusqu'au"...: what the date means
     badge: str = ""
+    # The language of ``title`` when it differs from the page's (e.g. "fr": an alert's French
+    # headline on an English page), so that screen readers pronounce it right.
+    title_lang: str = ""
 
     @property
     def has_time(self) -> bool:

@@ -362,6 +362,16 @@ def test_the_crisis_banner_shows_the_english_texts_in_english(client, crisis, ma
     assert "Crue de l&#x27;Huveaune</a>" in banner and "Huveaune river flood" not in banner
 
 
+def test_the_home_pages_alerts_mark_a_french_headline_on_an_english_page(client, crisis, marseille):
+    published_alert(crisis, [marseille], severity="Moderate", **ENGLISH)
+    published_alert(crisis, [marseille], severity="Moderate", headline="Canicule")
+    home = client.get("/", **EN).content.decode()
+    assert 'lang="fr">Canicule</a>' in home
+    assert '">Huveaune river flood</a>' in home
+    french = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '">Canicule</a>' in french and 'lang="fr">Canicule' not in french
+
+
 def test_an_english_speaking_reporter_is_told_with_the_english_headline(
     personas, crisis, marseille
 ):
